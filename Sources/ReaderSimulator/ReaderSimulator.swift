@@ -1,0 +1,1 @@
+// The ReaderSimulator module: see Emulator files (being written).
