@@ -41,5 +41,7 @@ let package = Package(
         .testTarget(name: "SAMProtocolTests", dependencies: ["SAMProtocol", "IDCard"]),
         .testTarget(name: "ReaderTransportTests", dependencies: ["ReaderTransport", "ReaderSimulator", "SAMProtocol", "IDCard"]),
         .testTarget(name: "ReaderSimulatorTests", dependencies: ["ReaderSimulator", "SAMProtocol", "IDCard"]),
+        // Runs the built `renfang` binary: sim serve + read over a pty, decode, exit codes.
+        .testTarget(name: "RenfangCLITests", dependencies: ["renfang", "ReaderSimulator", "SAMProtocol", "IDCard"]),
     ]
 )

@@ -13,7 +13,7 @@ extension CardDate {
             return
         }
         let digits = Array(text.utf8)
-        guard digits.count == 8, digits.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else {
+        guard digits.count == 8, digits.allSatisfy(\.isASCIIDigit) else {
             self = .unparsed(text)
             return
         }
@@ -35,7 +35,7 @@ extension CardDate {
             return
         }
         let b = Array(jsonValue.utf8)
-        let isDigit = { (i: Int) in b[i] >= 0x30 && b[i] <= 0x39 }
+        let isDigit = { (i: Int) in b[i].isASCIIDigit }
         guard b.count == 10, b[4] == UInt8(ascii: "-"), b[7] == UInt8(ascii: "-"),
               [0, 1, 2, 3, 5, 6, 8, 9].allSatisfy(isDigit)
         else {
@@ -76,7 +76,8 @@ extension CardDate {
         return day <= lengths[month - 1]
     }
 
-    private static func pad(_ value: Int, _ width: Int) -> String {
+    /// `value` in decimal, left-padded with zeros to `width` digits.
+    static func pad(_ value: Int, _ width: Int) -> String {
         let s = String(value)
         return s.count >= width ? s : String(repeating: "0", count: width - s.count) + s
     }

@@ -39,7 +39,6 @@ public struct CardRead: Sendable, Hashable {
 
     /// All warnings: `text.warnings` then `extraWarnings`, duplicates removed, first occurrence kept.
     public var warnings: [CardWarning] {
-        var seen = Set<CardWarning>()
-        return (text.warnings + extraWarnings).filter { seen.insert($0).inserted }
+        (text.warnings + extraWarnings).deduplicated()
     }
 }

@@ -25,7 +25,9 @@ extension CardWarning {
         (.sexUnknownCode, "性别代码不在GB/T 2261.1代码表中"),
         (.nationUnknownCode, "民族代码不在GB/T 3304代码表中"),
         (.photoBadHeader, "照片数据格式异常（不是1024字节的WLT数据）"),
-        (.fingerprintBadLength, "指纹数据长度异常（不是512字节）"),
+        (.fingerprintBadLength, "指纹数据长度异常（不是512字节的整数倍）"),
+        (.appendedAddressMalformed, "追加住址数据格式异常，未能读出追加住址"),
+        (.appendedAddressReadFailed, "读取追加住址失败"),
         (.appendedAddressText, "追加住址信息含无法解码的文字"),
     ]
 

@@ -34,6 +34,14 @@ public struct CardWarning: RawRepresentable, Hashable, Sendable, Codable, Custom
     }
 }
 
+extension Array where Element == CardWarning {
+    /// The warnings without repeats, first occurrence kept, order otherwise unchanged.
+    func deduplicated() -> [CardWarning] {
+        var seen = Set<CardWarning>()
+        return filter { seen.insert($0).inserted }
+    }
+}
+
 // MARK: - Known codes
 
 extension CardWarning {
@@ -96,8 +104,12 @@ extension CardWarning {
 
     /// The photo blob is not a 1024-byte WLT image starting with "WL".
     public static let photoBadHeader = CardWarning("photo.badHeader")
-    /// A fingerprint template is not 512 bytes.
+    /// The fingerprint data is not a whole number of 512-byte templates.
     public static let fingerprintBadLength = CardWarning("fingerprint.badLength")
+    /// The appended-address answer was not 1–4 records of 70 bytes; no addresses were taken from it.
+    public static let appendedAddressMalformed = CardWarning("appendedAddress.malformed")
+    /// Reading the appended addresses failed (the SAM answered with an error status).
+    public static let appendedAddressReadFailed = CardWarning("appendedAddress.readFailed")
     /// An appended-address record had undecodable text (bad length, unpaired surrogate, control character).
     public static let appendedAddressText = CardWarning("appendedAddress.text")
 }

@@ -2,7 +2,8 @@ extension IDNumber {
     /// Checks a number as it appears on a card of `cardType`; returns warnings, never rejects.
     ///
     /// The number is checked as given: call ``normalize(_:)`` first for typed input.
-    /// - resident, 港澳台 permit ('J'): 17 digits + check character (digit or `X`), else
+    /// - resident, 港澳台 permit ('J'): 17 digits + check character (digit or `X`; `x` is reported as a
+    ///   wrong check character), else
     ///   ``CardWarning/idNumberMalformed``; a region unknown to GB/T 2260 (``Regions``) →
     ///   ``CardWarning/idNumberUnknownRegion``; for 'J' a region not starting with 81/82/83 →
     ///   ``CardWarning/idNumberNotPermitRegion``; a birth date (digits 7–14) that is not a calendar date →
@@ -60,14 +61,16 @@ extension IDNumber {
         return warnings
     }
 
-    /// 17 ASCII digits followed by an ASCII digit or `X`.
+    /// 17 ASCII digits followed by an ASCII digit or `X` (a lower-case `x` passes the shape check and
+    /// then fails the check-character comparison, which is the more useful warning).
     static func hasGB11643Shape(_ b: [UInt8]) -> Bool {
-        b.count == 18 && b[0..<17].allSatisfy(isASCIIDigit) && (isASCIIDigit(b[17]) || b[17] == UInt8(ascii: "X"))
+        b.count == 18 && b[0..<17].allSatisfy(\.isASCIIDigit)
+            && (b[17].isASCIIDigit || b[17] == UInt8(ascii: "X") || b[17] == UInt8(ascii: "x"))
     }
 
     /// 3 ASCII capital letters followed by 12 ASCII digits.
     static func hasForeigner2017Shape(_ b: [UInt8]) -> Bool {
-        b.count == 15 && b[0..<3].allSatisfy(isASCIIUpper) && b[3...].allSatisfy(isASCIIDigit)
+        b.count == 15 && b[0..<3].allSatisfy(\.isASCIIUpper) && b[3...].allSatisfy(\.isASCIIDigit)
     }
 
     /// Birth-date and check-character warnings for a number of GB 11643 shape.

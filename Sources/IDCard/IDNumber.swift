@@ -11,7 +11,7 @@ public enum IDNumber {
     /// `nil` if `digits` is not exactly 17 ASCII digits.
     public static func checkCharacter(forFirst17 digits: String) -> Character? {
         let bytes = Array(digits.utf8)
-        guard bytes.count == 17, bytes.allSatisfy(isASCIIDigit) else { return nil }
+        guard bytes.count == 17, bytes.allSatisfy(\.isASCIIDigit) else { return nil }
         var sum = 0
         for (byte, weight) in zip(bytes, weights) {
             sum += Int(byte - 0x30) * weight
@@ -24,7 +24,7 @@ public enum IDNumber {
     /// `nil` if `fifteen` is not exactly 15 ASCII digits.
     public static func upgrade(fifteen: String) -> String? {
         let bytes = Array(fifteen.utf8)
-        guard bytes.count == 15, bytes.allSatisfy(isASCIIDigit) else { return nil }
+        guard bytes.count == 15, bytes.allSatisfy(\.isASCIIDigit) else { return nil }
         let first17 = String(decoding: bytes[0..<6], as: UTF8.self) + "19"
             + String(decoding: bytes[6..<15], as: UTF8.self)
         guard let check = checkCharacter(forFirst17: first17) else { return nil }
@@ -69,7 +69,11 @@ public enum IDNumber {
         return String(chars.prefix(4)) + String(repeating: "*", count: chars.count - 8)
             + String(chars.suffix(4))
     }
+}
 
-    static func isASCIIDigit(_ b: UInt8) -> Bool { b >= 0x30 && b <= 0x39 }
-    static func isASCIIUpper(_ b: UInt8) -> Bool { b >= 0x41 && b <= 0x5A }
+extension UInt8 {
+    /// `0`–`9`.
+    var isASCIIDigit: Bool { self >= 0x30 && self <= 0x39 }
+    /// `A`–`Z`.
+    var isASCIIUpper: Bool { self >= 0x41 && self <= 0x5A }
 }

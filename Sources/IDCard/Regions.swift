@@ -45,7 +45,7 @@ public enum Regions {
     public static func fullName(forCode code: String) -> String? {
         guard let own = name(forCode: code) else { return nil }
         let digits = Array(code.utf8)
-        guard digits.count == 6, digits.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return own }
+        guard digits.count == 6, digits.allSatisfy(\.isASCIIDigit) else { return own }
         let province = String(decoding: digits[0..<2], as: UTF8.self) + "0000"
         let prefecture = String(decoding: digits[0..<4], as: UTF8.self) + "00"
         var parts: [String] = []

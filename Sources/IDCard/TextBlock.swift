@@ -54,8 +54,7 @@ public enum TextBlock {
         text.previousCardLink = values[.previousCardLink]
 
         warnings += text.validationWarnings()
-        var seen = Set<CardWarning>()
-        text.warnings = warnings.filter { seen.insert($0).inserted }
+        text.warnings = warnings.deduplicated()
         return text
     }
 

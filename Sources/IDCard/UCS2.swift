@@ -16,9 +16,7 @@ public enum UCS2 {
     public static func decode<C: Collection>(_ bytes: C) -> (text: String, warnings: [CardWarning])
     where C.Element == UInt8 {
         var warnings: [CardWarning] = []
-        func warn(_ w: CardWarning) {
-            if !warnings.contains(w) { warnings.append(w) }
-        }
+        func warn(_ w: CardWarning) { warnings.append(w) }
 
         var units: [UInt16] = []
         units.reserveCapacity(bytes.count / 2)
@@ -65,7 +63,7 @@ public enum UCS2 {
             }
             i += 1
         }
-        return (String(scalars), warnings)
+        return (String(scalars), warnings.deduplicated())
     }
 
     /// Encodes `s` as UTF-16LE into exactly `width` bytes: truncated at a code-unit boundary that does not

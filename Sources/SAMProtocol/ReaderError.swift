@@ -55,7 +55,7 @@ public enum ReaderError: Error, Hashable, Sendable, CustomStringConvertible {
     public var description: String {
         switch self {
         case let .status(command, s, sw1, sw2):
-            "\(command) failed: \(s) SW1 SW2=\(hex(sw1))\(hex(sw2))"
+            "\(command) failed: \(s) SW1 SW2=\(hexByte(sw1))\(hexByte(sw2))"
         case let .timeout(command, attempts): "\(command): no answer after \(attempts) attempt(s)"
         case let .malformedPayload(why): "malformed payload: \(why)"
         case let .cannotOpen(device, reason): "cannot open \(device): \(reason)"
@@ -66,7 +66,7 @@ public enum ReaderError: Error, Hashable, Sendable, CustomStringConvertible {
     }
 }
 
-private func hex(_ b: UInt8) -> String {
+private func hexByte(_ b: UInt8) -> String {
     let d = Array("0123456789ABCDEF")
     return String([d[Int(b >> 4)], d[Int(b & 0xF)]])
 }

@@ -1,6 +1,27 @@
 import ArgumentParser
+import Logging
 
+/// `renfang`: the admin command line of the renfang appliance.
 @main
 struct RenfangCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "renfang", abstract: "renfang admin CLI")
+    static let configuration = CommandConfiguration(
+        commandName: "renfang",
+        abstract: "renfang (人房) community population appliance — admin command line.",
+        subcommands: [ReadCommand.self, DecodeCommand.self, SimCommand.self]
+    )
+}
+
+/// Log options shared by the commands: logs go to stderr, never to stdout (stdout carries JSON).
+struct LogOptions: ParsableArguments {
+    @Flag(name: .shortAndLong, help: "Log protocol details (discarded bytes, retries) to stderr.")
+    var verbose = false
+
+    func bootstrap() {
+        let level: Logger.Level = verbose ? .debug : .warning
+        LoggingSystem.bootstrap { label in
+            var h = StreamLogHandler.standardError(label: label)
+            h.logLevel = level
+            return h
+        }
+    }
 }

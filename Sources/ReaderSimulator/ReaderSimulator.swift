@@ -1,1 +1,0 @@
-// The ReaderSimulator module: see Emulator files (being written).
