@@ -21,10 +21,18 @@ let package = Package(
         .target(name: "IDCard"),
         // Pure: GA 467 frames, incremental decoder, commands, status words, the reader session state machine.
         .target(name: "SAMProtocol", dependencies: ["IDCard"]),
-        // Byte transports (serial termios) and the session runner that drives SAMProtocol over them.
+        // System libraries, wrapped for Swift (module.modulemap + shim.h, found with pkg-config).
+        .systemLibrary(name: "CLibUSB", pkgConfig: "libusb-1.0", providers: [.apt(["libusb-1.0-0-dev"])]),
+        .systemLibrary(name: "CPCSCLite", pkgConfig: "libpcsclite", providers: [.apt(["libpcsclite-dev"])]),
+        .systemLibrary(name: "CUDev", pkgConfig: "libudev", providers: [.apt(["libudev-dev"])]),
+        // Byte transports (serial, USB bulk, PC/SC), discovery and hot-plug, and the runners that drive
+        // SAMProtocol sessions over them.
         .target(
             name: "ReaderTransport",
-            dependencies: ["SAMProtocol", "IDCard", .product(name: "Logging", package: "swift-log")]
+            dependencies: [
+                "SAMProtocol", "IDCard", "CLibUSB", "CPCSCLite", "CUDev",
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         // The SAM side of GA 467 on a pty: card decks, synthetic people, place/remove, fault injection.
         .target(name: "ReaderSimulator", dependencies: ["SAMProtocol", "IDCard"]),

@@ -6,6 +6,7 @@ extension CardRead: Codable {
         case cardType, name, englishName, sex, sexText, nation, nationText, birthDate, address, idNumber
         case issuer, validFrom, validTo, passNumber, issueCount, nationality, cardVersion, authorityCode
         case renewalCount, previousCardLink, appendedAddresses, photoWlt, fingerprints, warnings, samId, reader
+        case cardNumber
     }
 
     /// Encodes the card JSON. Absent fields are omitted (no `null`), as are empty `appendedAddresses` and
@@ -44,6 +45,7 @@ extension CardRead: Codable {
         try c.encode(warnings, forKey: .warnings)
         try c.encodeIfPresent(samId, forKey: .samId)
         try c.encodeIfPresent(reader, forKey: .reader)
+        try c.encodeIfPresent(cardNumber, forKey: .cardNumber)
     }
 
     /// Decodes the card JSON. `cardType` is required; every other key is optional (`warnings` absent means
@@ -87,6 +89,7 @@ extension CardRead: Codable {
             appendedAddresses: try c.decodeIfPresent([String].self, forKey: .appendedAddresses) ?? [],
             samId: try c.decodeIfPresent(String.self, forKey: .samId),
             reader: try c.decodeIfPresent(String.self, forKey: .reader),
+            cardNumber: try c.decodeIfPresent(String.self, forKey: .cardNumber),
             extraWarnings: all.filter { !$0.isTextBlockWarning }
         )
     }

@@ -14,6 +14,9 @@ public struct CardRead: Sendable, Hashable {
     public var samId: String?
     /// The reader's device name, e.g. `serial:/dev/ttyUSB0`.
     public var reader: String?
+    /// The 8-byte physical card number as 16 upper-case hex digits, when the reader reports it (PC/SC
+    /// readers without a SAM: `00 36 00 00 08`; cards of type ``CardType/physicalOnly``).
+    public var cardNumber: String?
     /// Warnings added outside the text block (e.g. `photo.badHeader`). Use codes outside the text-block
     /// vocabulary (``CardWarning/isTextBlockWarning``) so the JSON round trip puts them back here.
     public var extraWarnings: [CardWarning]
@@ -26,6 +29,7 @@ public struct CardRead: Sendable, Hashable {
         appendedAddresses: [String] = [],
         samId: String? = nil,
         reader: String? = nil,
+        cardNumber: String? = nil,
         extraWarnings: [CardWarning] = []
     ) {
         self.text = text
@@ -34,6 +38,7 @@ public struct CardRead: Sendable, Hashable {
         self.appendedAddresses = appendedAddresses
         self.samId = samId
         self.reader = reader
+        self.cardNumber = cardNumber
         self.extraWarnings = extraWarnings
     }
 

@@ -3,7 +3,7 @@ extension CardType {
     /// cards, which leave those bytes as spaces.
     public var marker: Character? {
         switch self {
-        case .resident: nil
+        case .resident, .physicalOnly: nil
         case .hkMacaoTaiwan: "J"
         case .foreigner2017: "I"
         case .foreigner2023: "Y"

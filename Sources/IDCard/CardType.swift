@@ -10,6 +10,9 @@ public enum CardType: String, Sendable, Hashable, Codable, CaseIterable {
     case foreigner2017
     /// 外国人永久居留身份证, 2023 layout (marker 'Y').
     case foreigner2023
+    /// A contactless card seen by a PC/SC reader without a SAM: only its 8-byte physical card number is
+    /// readable (``CardRead/cardNumber``), no identity. Never produced by ``TextBlock/decode(_:)``.
+    case physicalOnly
 
     /// The Chinese name of the card kind, for pages and operator messages.
     public var chineseName: String {
@@ -18,6 +21,7 @@ public enum CardType: String, Sendable, Hashable, Codable, CaseIterable {
         case .hkMacaoTaiwan: "港澳台居民居住证"
         case .foreigner2017: "外国人永久居留身份证（2017版）"
         case .foreigner2023: "外国人永久居留身份证（2023版）"
+        case .physicalOnly: "证件（仅物理卡号）"
         }
     }
 }

@@ -34,6 +34,8 @@ extension IDNumber {
         case .foreigner2023:
             guard hasGB11643Shape(b), b[0] == UInt8(ascii: "9") else { return [.idNumberMalformed] }
             return dateAndCheckWarnings(number, b)
+        case .physicalOnly:
+            return []
         }
     }
 
@@ -43,6 +45,7 @@ extension IDNumber {
     /// foreigner cards the number's three letters against the nationality field
     /// (``CardWarning/idNumberNationalityMismatch``).
     public static func warnings(for text: CardText) -> [CardWarning] {
+        if text.cardType == .physicalOnly { return [] }
         guard let number = text.idNumber else { return [.idNumberMissing] }
         var warnings = validate(number, cardType: text.cardType)
         switch text.cardType {
@@ -51,6 +54,8 @@ extension IDNumber {
                text.birthDate != inNumber {
                 warnings.append(.idNumberBirthDateMismatch)
             }
+        case .physicalOnly:
+            break
         case .foreigner2017:
             let b = Array(number.utf8)
             if hasForeigner2017Shape(b), let nationality = text.nationality,

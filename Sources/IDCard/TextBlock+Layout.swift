@@ -58,6 +58,7 @@ extension TextBlock {
         case .hkMacaoTaiwan: hkMacaoTaiwanLayout
         case .foreigner2017: foreigner2017Layout
         case .foreigner2023: foreigner2023Layout
+        case .physicalOnly: []
         }
     }
 

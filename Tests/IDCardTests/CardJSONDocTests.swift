@@ -40,7 +40,7 @@ struct CardJSONDocTests {
 
     @Test func examplesRoundTrip() throws {
         let examples = blocks(try doc(), fence: "```json")
-        #expect(examples.count == 5)
+        #expect(examples.count == 6)
         var types = Set<CardType>()
         for example in examples {
             let read = try CardRead(jsonLine: example)

@@ -84,7 +84,8 @@ struct CodeTableTests {
         #expect(CardType.hkMacaoTaiwan.marker == "J")
         #expect(CardType.foreigner2017.marker == "I")
         #expect(CardType.foreigner2023.marker == "Y")
-        for type in CardType.allCases {
+        #expect(CardType.physicalOnly.marker == nil)
+        for type in CardType.allCases where type != .physicalOnly {
             let b = TextBlock.encode(CardText(cardType: type))
             #expect(CardType.fromMarker(b[248], b[249]) == (type, false))
         }
