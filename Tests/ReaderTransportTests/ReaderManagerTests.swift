@@ -1,0 +1,148 @@
+import Foundation
+import Glibc
+import Logging
+import ReaderSimulator
+import SAMProtocol
+import Testing
+@testable import ReaderTransport
+
+/// Collects manager events across threads and lets a test wait for one.
+final class ManagerEvents: @unchecked Sendable {
+    private let condition = NSCondition()
+    private var events: [ReaderManagerEvent] = []
+    private var consumed = 0
+
+    func record(_ e: ReaderManagerEvent) {
+        condition.lock()
+        events.append(e)
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    func next(within seconds: Double = 8, where match: (ReaderManagerEvent) -> Bool) -> ReaderManagerEvent? {
+        let limit = Date().addingTimeInterval(seconds)
+        condition.lock()
+        defer { condition.unlock() }
+        while true {
+            while consumed < events.count {
+                let e = events[consumed]
+                consumed += 1
+                if match(e) { return e }
+            }
+            if !condition.wait(until: limit) { return nil }
+        }
+    }
+
+    var all: [ReaderManagerEvent] {
+        condition.lock()
+        defer { condition.unlock() }
+        return events
+    }
+}
+
+private func fastSession() -> ReaderSessionConfiguration {
+    var c = ReaderSessionConfiguration()
+    c.pollInterval = .milliseconds(20)
+    c.reopenBackoffInitial = .milliseconds(100)
+    return c
+}
+
+@Suite("Reader manager: discovery and hot-plug over real ptys", .serialized)
+struct ReaderManagerTests {
+    @Test("tty globs: a reader plugged in is probed, added and read; unplugged it is removed; the other keeps working")
+    func globHotPlug() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        // A tty that is not a reader (nobody answers) must never be added.
+        let silent = try PtyPair()
+        defer { silent.close() }
+        try FileManager.default.createSymbolicLink(atPath: dir.appendingPathComponent("ttyX").path, withDestinationPath: silent.slavePath)
+
+        let logger = Logger(label: "test")
+        let source = SerialReaderSource.globs([dir.path + "/tty*"], session: fastSession(), logger: logger)
+        let manager = ReaderManager(sources: [source], rescanInterval: .milliseconds(200), logger: logger)
+        let events = ManagerEvents()
+        manager.start { events.record($0) }
+        defer { manager.stop() }
+
+        let pathA = dir.appendingPathComponent("ttyA").path, pathB = dir.appendingPathComponent("ttyB").path
+        let a = try EmulatorServer(configuration: .init(linkPath: pathA, controlPath: nil))
+        let b = try EmulatorServer(configuration: .init(linkPath: pathB, controlPath: nil))
+        defer { b.stop() }
+        var added = Set<String>()
+        for _ in 0..<2 {
+            guard case let .readerAdded(info)? = events.next(where: { if case .readerAdded = $0 { true } else { false } }) else {
+                Issue.record("readers not added: \(events.all)")
+                return
+            }
+            #expect(info.kind == .serial)
+            #expect(info.samId == SAMEmulator.defaultSAMID.description, "the probe read the SAM ID")
+            added.insert(info.deviceName)
+        }
+        #expect(added == ["serial:\(pathA)", "serial:\(pathB)"])
+        #expect(!manager.readers.contains { $0.deviceName.hasSuffix("ttyX") })
+
+        _ = try a.place(named: "resident")
+        guard case let .cardRead(device, card)? = events.next(where: { if case .cardRead = $0 { true } else { false } }) else {
+            Issue.record("no card from A: \(events.all)")
+            return
+        }
+        #expect(device == "serial:\(pathA)")
+        #expect(card.reader == "serial:\(pathA)")
+
+        // Unplug A: removed; B still reads.
+        a.stop()
+        guard case let .readerRemoved(info)? = events.next(where: { if case .readerRemoved = $0 { true } else { false } }) else {
+            Issue.record("A not removed: \(events.all)")
+            return
+        }
+        #expect(info.deviceName == "serial:\(pathA)")
+        _ = try b.place(named: "foreigner2023")
+        guard case let .cardRead(deviceB, cardB)? = events.next(where: { if case .cardRead = $0 { true } else { false } }) else {
+            Issue.record("no card from B after A left: \(events.all)")
+            return
+        }
+        #expect(deviceB == "serial:\(pathB)")
+        #expect(cardB.text.cardType == .foreigner2023)
+        #expect(manager.readers.map(\.deviceName) == ["serial:\(pathB)"])
+
+        // Plug A back in: added again without a restart.
+        let a2 = try EmulatorServer(configuration: .init(linkPath: pathA, controlPath: nil))
+        defer { a2.stop() }
+        guard case let .readerAdded(again)? = events.next(where: { if case .readerAdded = $0 { true } else { false } }) else {
+            Issue.record("A not re-added: \(events.all)")
+            return
+        }
+        #expect(again.deviceName == "serial:\(pathA)")
+    }
+
+    @Test("a configured reader that is missing reports a fault and does not stop the others")
+    func configuredMissing() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("ttyOK").path
+        let server = try EmulatorServer(configuration: .init(linkPath: path, controlPath: nil, initialCard: "hk"))
+        defer { server.stop() }
+        let logger = Logger(label: "test")
+        let source = ConfiguredReaderSource(devices: [.serial(path: "/dev/renfang-missing"), .serial(path: path)],
+                                            session: fastSession(), logger: logger)
+        let manager = ReaderManager(sources: [source], rescanInterval: .milliseconds(200), logger: logger)
+        let events = ManagerEvents()
+        manager.start { events.record($0) }
+        defer { manager.stop() }
+        guard case let .readerFault(device, error)? = events.next(where: { if case .readerFault = $0 { true } else { false } }) else {
+            Issue.record("no fault: \(events.all)")
+            return
+        }
+        #expect(device == "serial:/dev/renfang-missing")
+        #expect(error.code == "reader.cannotOpen")
+        guard case let .cardRead(okDevice, card)? = events.next(where: { if case .cardRead = $0 { true } else { false } }) else {
+            Issue.record("the good reader did not read: \(events.all)")
+            return
+        }
+        #expect(okDevice == "serial:\(path)")
+        #expect(card.text.cardType == .hkMacaoTaiwan)
+        #expect(manager.readers.count == 2)
+        #expect(manager.readers.allSatisfy { $0.configured })
+    }
+}
