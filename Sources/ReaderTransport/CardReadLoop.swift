@@ -16,14 +16,16 @@ public struct CardReadLoop: Sendable {
         case timedOut(cardsRead: Int)
     }
 
-    public let transport: any ByteTransport
-    public let configuration: ReaderSessionConfiguration
-    public let logger: Logger
+    public let driver: any ReaderDriver
 
+    /// Reads from any reader driver (GA 467 over serial or USB, or PC/SC).
+    public init(driver: any ReaderDriver) {
+        self.driver = driver
+    }
+
+    /// Reads from a GA 467 reader over `transport`.
     public init(transport: any ByteTransport, configuration: ReaderSessionConfiguration, logger: Logger = Logger(label: "renfang.read")) {
-        self.transport = transport
-        self.configuration = configuration
-        self.logger = logger
+        self.init(driver: ReaderRunner(transport: transport, configuration: configuration, logger: logger))
     }
 
     /// Runs until `count` cards were read (nil: no limit) or `timeout` passed (nil: no limit).
@@ -33,7 +35,7 @@ public struct CardReadLoop: Sendable {
         card: @escaping @Sendable (CardRead) -> Void,
         notice: @escaping @Sendable (String) -> Void
     ) -> Outcome {
-        let runner = ReaderRunner(transport: transport, configuration: configuration, logger: logger)
+        let runner = driver
         let state = LoopState()
         runner.start { event in
             switch event {
@@ -119,5 +121,43 @@ final class LoopState: @unchecked Sendable {
         // Time is up.
         values.outcome = .timedOut(cardsRead: values.cards)
         return values.outcome!
+    }
+}
+
+extension CardReadLoop {
+    /// Reads cards from whichever readers `manager` finds (`renfang read --any`): returns after `count`
+    /// cards (default 1) or when `timeout` has passed.
+    public static func any(
+        manager: ReaderManager, count: Int = 1, timeout: Duration?,
+        card: @escaping @Sendable (CardRead) -> Void,
+        notice: @escaping @Sendable (String) -> Void
+    ) -> Outcome {
+        let state = LoopState()
+        manager.start { event in
+            switch event {
+            case let .readerAdded(info):
+                notice("发现读卡器 / reader found: \(info.deviceName)")
+            case let .readerRemoved(info):
+                notice("读卡器已移除 / reader removed: \(info.deviceName)")
+            case let .cardRead(_, c):
+                let n = state.update { s -> Int in
+                    guard s.outcome == nil else { return -1 }
+                    s.cards += 1
+                    return s.cards
+                }
+                guard n > 0 else { return }
+                card(c)
+                if n >= count { state.finish(.done(cardsRead: n)) }
+            case let .cardError(device, error):
+                notice("\(device)：\(error.chineseMessage)")
+            case let .readerFault(device, error):
+                notice("\(device)：\(error.chineseMessage) / \(error)")
+            case .readerReady, .cardRemoved:
+                break
+            }
+        }
+        let outcome = state.wait(timeout: timeout)
+        manager.stop()
+        return outcome
     }
 }

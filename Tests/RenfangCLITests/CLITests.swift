@@ -23,8 +23,13 @@ struct Run {
 
 /// Runs `renfang ARGS` to completion, with optional stdin.
 func renfang(_ arguments: [String], stdin: Data? = nil, timeout: Double = 30) throws -> Run {
+    try command(renfangBinary.path, arguments, stdin: stdin, timeout: timeout)
+}
+
+/// Runs a program to completion, with optional stdin; kills it after `timeout` seconds.
+func command(_ path: String, _ arguments: [String], stdin: Data? = nil, timeout: Double = 30) throws -> Run {
     let p = Process()
-    p.executableURL = renfangBinary
+    p.executableURL = URL(fileURLWithPath: path)
     p.arguments = arguments
     let out = Pipe(), err = Pipe(), inp = Pipe()
     p.standardOutput = out
