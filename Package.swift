@@ -15,6 +15,9 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.0.0"..<"5.0.0"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.0"),
     ],
     targets: [
         // Pure values: the four card layouts, text-block decoding, ID-number rules, code tables. No I/O.
@@ -36,11 +39,26 @@ let package = Package(
         ),
         // The SAM side of GA 467 on a pty: card decks, synthetic people, place/remove, fault injection.
         .target(name: "ReaderSimulator", dependencies: ["SAMProtocol", "IDCard"]),
-        // The admin CLI: read, decode, sim.
+        // Pure: the code tables of every coded field (GB/T 2261, 3304, 4658, 4762, 4761, 31000 …) and
+        // lookup by code, pinyin initials or characters.
+        .target(name: "Dictionaries", dependencies: ["IDCard"]),
+        // .xlsx and .csv reading and writing (rows of text), for imports and exports.
+        .target(name: "Spreadsheet", dependencies: [.product(name: "ZIPFoundation", package: "ZIPFoundation")]),
+        // The 以房管人 register in SQLite: schema, operations, audit chain, queries, statistics, imports.
+        .target(
+            name: "Registry",
+            dependencies: [
+                "IDCard", "Dictionaries", "Spreadsheet",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // The admin CLI: read, decode, sim, import, export, stats, audit.
         .executableTarget(
             name: "renfang",
             dependencies: [
-                "IDCard", "SAMProtocol", "ReaderTransport", "ReaderSimulator",
+                "IDCard", "SAMProtocol", "ReaderTransport", "ReaderSimulator", "Registry", "Dictionaries", "Spreadsheet",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -49,6 +67,9 @@ let package = Package(
         .testTarget(name: "SAMProtocolTests", dependencies: ["SAMProtocol", "IDCard"]),
         .testTarget(name: "ReaderTransportTests", dependencies: ["ReaderTransport", "ReaderSimulator", "SAMProtocol", "IDCard"]),
         .testTarget(name: "ReaderSimulatorTests", dependencies: ["ReaderSimulator", "SAMProtocol", "IDCard"]),
+        .testTarget(name: "DictionariesTests", dependencies: ["Dictionaries", "IDCard"]),
+        .testTarget(name: "SpreadsheetTests", dependencies: ["Spreadsheet"]),
+        .testTarget(name: "RegistryTests", dependencies: ["Registry", "IDCard", "Dictionaries", "Spreadsheet"]),
         // Runs the built `renfang` binary: sim serve + read over a pty, decode, exit codes.
         .testTarget(name: "RenfangCLITests", dependencies: ["renfang", "ReaderSimulator", "SAMProtocol", "IDCard"]),
     ]

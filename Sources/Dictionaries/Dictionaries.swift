@@ -1,0 +1,2 @@
+/// Namespace of the code tables; see `Dictionary.swift` (being written).
+public enum Dictionaries {}

@@ -1,0 +1,2 @@
+/// Namespace of the spreadsheet codecs (being written).
+public enum Spreadsheet {}
