@@ -1,2 +1,0 @@
-/// Namespace of the code tables; see `Dictionary.swift` (being written).
-public enum Dictionaries {}
