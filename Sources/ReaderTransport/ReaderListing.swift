@@ -8,7 +8,13 @@ public enum ReaderListing {
         var result: [ReaderInfo] = []
         for source in options.sources(session: ReaderSessionConfiguration(), logger: logger) {
             for reader in source.scan(running: []) where seen.insert(reader.info.deviceName).inserted {
-                result.append(reader.info)
+                var info = reader.info
+                if info.kind == .usb, info.samId == nil, let device = try? DeviceName(parsing: info.deviceName),
+                    let transport = try? device.makeUSBTransport(known: options.knownReaders, logger: logger)
+                {
+                    info.samId = (try? ReaderProbe.samID(of: transport))??.description
+                }
+                result.append(info)
             }
         }
         return result.sorted { ($0.kind.rawValue, $0.deviceName) < ($1.kind.rawValue, $1.deviceName) }

@@ -6,12 +6,14 @@ import SAMProtocol
 public struct ConfiguredReaderSource: ReaderSource {
     public let devices: [DeviceName]
     public let session: ReaderSessionConfiguration
+    public let known: USBKnownReaders
     public let logger: Logger
     public var name: String { "configured" }
 
-    public init(devices: [DeviceName], session: ReaderSessionConfiguration, logger: Logger) {
+    public init(devices: [DeviceName], session: ReaderSessionConfiguration, known: USBKnownReaders = .builtIn, logger: Logger) {
         self.devices = devices
         self.session = session
+        self.known = known
         self.logger = logger
     }
 
@@ -25,9 +27,9 @@ public struct ConfiguredReaderSource: ReaderSource {
             case .pcsc: kind = .pcsc
             case .sim: kind = .sim
             }
-            let session = self.session, logger = self.logger
+            let session = self.session, logger = self.logger, known = self.known
             return DiscoveredReader(info: ReaderInfo(kind: kind, deviceName: device.description, path: path, configured: true)) { () throws(ReaderError) in
-                try device.makeDriver(session: session, logger: logger)
+                try device.makeDriver(session: session, known: known, logger: logger)
             }
         }
     }
@@ -118,9 +120,16 @@ public final class SerialReaderSource: ReaderSource, @unchecked Sendable {
 
 extension DeviceName {
     /// The driver that runs this reader: a GA 467 ``ReaderRunner`` over the device's byte transport.
-    public func makeDriver(session: ReaderSessionConfiguration, logger: Logger) throws(ReaderError) -> any ReaderDriver {
+    /// `known` is the known-readers table for `usb:` names (the built-in one plus configured entries).
+    public func makeDriver(session: ReaderSessionConfiguration, known: USBKnownReaders = .builtIn, logger: Logger) throws(ReaderError) -> any ReaderDriver {
         var configuration = session
         configuration.readerName = description
-        return ReaderRunner(transport: try makeTransport(logger: logger), configuration: configuration, logger: logger)
+        let transport: any ByteTransport
+        if case .usb = self {
+            transport = try makeUSBTransport(known: known, logger: logger)
+        } else {
+            transport = try makeTransport(logger: logger)
+        }
+        return ReaderRunner(transport: transport, configuration: configuration, logger: logger)
     }
 }
