@@ -57,8 +57,10 @@ public enum SAMCommand: Hashable, Sendable {
     /// The complete frame on the wire, e.g. `AA AA AA 96 69 00 03 20 01 22` for find card.
     public func encoded() -> [UInt8] { frame.encoded() }
 
-    /// Recognises a received command frame (the SAM side, used by the emulator); nil when unknown.
+    /// Recognises a received command frame (the SAM side, used by the emulator); nil when unknown or when
+    /// it carries data the command does not take.
     public init?(frame: CommandFrame) {
+        if frame.command != 0x61 && !frame.data.isEmpty { return nil }
         switch (frame.command, frame.parameter) {
         case (0x10, 0xFF): self = .resetSAM
         case (0x11, 0xFF): self = .samStatus

@@ -31,6 +31,9 @@ struct FrameTests {
         }
         #expect(SAMCommand(frame: CommandFrame(command: 0x77, parameter: 0x01)) == nil)
         #expect(SAMCommand(frame: CommandFrame(command: 0x60, parameter: 0x09)) == nil)
+        // Data a command does not take makes it a different, unknown command (found by fuzzing).
+        #expect(SAMCommand(frame: CommandFrame(command: 0x20, parameter: 0x01, data: [0x00])) == nil)
+        #expect(SAMCommand(frame: CommandFrame(command: 0x61, parameter: 0xFF)) == nil)
     }
 
     @Test("SAM ID formats as %02d.%02d-%08d-%010d-%010d from little-endian fields")

@@ -1,0 +1,52 @@
+// swift-tools-version: 6.1
+// renfang-bench: throughput of the card-read path (frame decode → payload → text block), kept out of the
+// main package so its build stays lean. Run: swift run -c release --package-path Benchmarks renfang-bench
+import PackageDescription
+
+let package = Package(
+    name: "renfang-benchmarks",
+    platforms: [.macOS(.v15)],
+    dependencies: [
+        .package(name: "renfang", path: ".."),
+    ],
+    targets: [
+        // sched_getcpu / sched_setaffinity, to run on one core.
+        .target(name: "CBenchSupport"),
+        .executableTarget(
+            name: "renfang-bench",
+            dependencies: [
+                "CBenchSupport",
+                .product(name: "IDCard", package: "renfang"),
+                .product(name: "SAMProtocol", package: "renfang"),
+            ]
+        ),
+        // The register on a generated data set: statistics and searches, against the sqlite3 tool.
+        .executableTarget(
+            name: "registry-bench",
+            dependencies: [
+                .product(name: "IDCard", package: "renfang"),
+                .product(name: "Registry", package: "renfang"),
+                .product(name: "Dictionaries", package: "renfang"),
+            ]
+        ),
+        // Import throughput of .xlsx/.csv files into the register.
+        .executableTarget(
+            name: "import-bench",
+            dependencies: [
+                .product(name: "IDCard", package: "renfang"),
+                .product(name: "Registry", package: "renfang"),
+                .product(name: "Spreadsheet", package: "renfang"),
+            ]
+        ),
+        // Serial path latency: last byte of the read answer on a pty → cardRead event (p50/p99).
+        .executableTarget(
+            name: "reader-latency",
+            dependencies: [
+                .product(name: "IDCard", package: "renfang"),
+                .product(name: "SAMProtocol", package: "renfang"),
+                .product(name: "ReaderTransport", package: "renfang"),
+                .product(name: "ReaderSimulator", package: "renfang"),
+            ]
+        ),
+    ]
+)

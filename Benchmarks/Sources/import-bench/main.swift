@@ -1,0 +1,2 @@
+// import-bench: being written (import throughput).
+print("import-bench: not written yet")

@@ -1,0 +1,2 @@
+// registry-bench: being written (statistics and search on a generated register).
+print("registry-bench: not written yet")
