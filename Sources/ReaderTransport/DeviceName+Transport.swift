@@ -10,8 +10,11 @@ extension DeviceName {
             return SerialPort(path: path, logger: logger)
         case .usb:
             return try makeUSBTransport(logger: logger)
-        case .pcsc, .sim:
-            throw .badDeviceName("\(self) (this build reads serial and USB devices; use serial:PATH or usb:VID:PID, or the pty of `renfang sim serve`)")
+        case .pcsc:
+            // A PC/SC reader speaks APDUs through pcscd, not GA 467 bytes: see makeDriver(session:known:logger:).
+            throw .badDeviceName("\(self) (PC/SC readers have no byte transport; they run as a PCSCCardReader)")
+        case .sim:
+            throw .badDeviceName("\(self) (the emulator is reached through its pty: serial:PATH of `renfang sim serve`)")
         }
     }
 }

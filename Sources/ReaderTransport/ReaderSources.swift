@@ -120,8 +120,12 @@ public final class SerialReaderSource: ReaderSource, @unchecked Sendable {
 
 extension DeviceName {
     /// The driver that runs this reader: a GA 467 ``ReaderRunner`` over the device's byte transport.
+    /// `pcsc:` names get a ``PCSCCardReader`` (card numbers only, no SAM).
     /// `known` is the known-readers table for `usb:` names (the built-in one plus configured entries).
     public func makeDriver(session: ReaderSessionConfiguration, known: USBKnownReaders = .builtIn, logger: Logger) throws(ReaderError) -> any ReaderDriver {
+        if case let .pcsc(readerName) = self {
+            return PCSCCardReader(readerName: readerName, logger: logger)
+        }
         var configuration = session
         configuration.readerName = description
         let transport: any ByteTransport

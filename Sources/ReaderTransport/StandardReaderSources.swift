@@ -14,6 +14,10 @@ public struct ReaderDiscoveryOptions: Sendable, Hashable {
     public var serialGlobs: [String] = []
     /// Look for raw USB readers of the known table (libusb).
     public var usb = true
+    /// Look for PC/SC readers through pcscd.
+    public var pcsc = true
+    /// Only PC/SC readers whose name matches this glob (`*ACR*`); nil for all.
+    public var pcscPattern: String?
 
     public init() {}
 }
@@ -34,6 +38,9 @@ extension ReaderDiscoveryOptions {
         }
         if usb {
             sources.append(USBReaderSource(discovery: USBDiscovery(known: knownReaders), session: session, logger: logger))
+        }
+        if pcsc {
+            sources.append(PCSCReaderSource(pattern: pcscPattern, logger: logger))
         }
         return sources
     }

@@ -27,9 +27,11 @@ func renfang(_ arguments: [String], stdin: Data? = nil, timeout: Double = 30) th
 }
 
 /// Runs a program to completion, with optional stdin; kills it after `timeout` seconds.
-func command(_ path: String, _ arguments: [String], stdin: Data? = nil, timeout: Double = 30) throws -> Run {
+func command(_ path: String, _ arguments: [String], stdin: Data? = nil, timeout: Double = 30,
+             environment: [String: String]? = nil) throws -> Run {
     let p = Process()
     p.executableURL = URL(fileURLWithPath: path)
+    if let environment { p.environment = environment }
     p.arguments = arguments
     let out = Pipe(), err = Pipe(), inp = Pipe()
     p.standardOutput = out
