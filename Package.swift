@@ -10,6 +10,9 @@ let package = Package(
         .library(name: "SAMProtocol", targets: ["SAMProtocol"]),
         .library(name: "ReaderTransport", targets: ["ReaderTransport"]),
         .library(name: "ReaderSimulator", targets: ["ReaderSimulator"]),
+        .library(name: "Dictionaries", targets: ["Dictionaries"]),
+        .library(name: "Spreadsheet", targets: ["Spreadsheet"]),
+        .library(name: "Registry", targets: ["Registry"]),
         .executable(name: "renfang", targets: ["renfang"]),
     ],
     dependencies: [

@@ -7,7 +7,7 @@ struct RenfangCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "renfang",
         abstract: "renfang (人房) community population appliance — admin command line.",
-        subcommands: [ReadCommand.self, ReadersCommand.self, DecodeCommand.self, SimCommand.self]
+        subcommands: [ReadCommand.self, ReadersCommand.self, DecodeCommand.self, SimCommand.self, AuditCommand.self]
     )
 }
 

@@ -1,0 +1,18 @@
+import ArgumentParser
+import Registry
+
+/// The options every register command shares: where the database and its data key are.
+struct RegisterOptions: ParsableArguments {
+    @Option(name: .long, help: "The register database (SQLite).")
+    var database: String = "/var/lib/renfang/register.sqlite"
+
+    @Option(name: .long, help: "The data key file (mode 0600, created on first start).")
+    var key: String = "/etc/renfang/keys/data.key"
+
+    /// Opens the register; with `create` false a missing database is an error instead of a new one.
+    func open(create: Bool) throws -> RegisterStore {
+        var options = RegisterStore.Options()
+        options.createIfMissing = create
+        return try RegisterStore.open(path: database, keyFile: key, options: options)
+    }
+}
