@@ -100,6 +100,30 @@ struct CLITests {
         }
     }
 
+    @Test("read --any: a reader found by glob while waiting gives the first card")
+    func readAny() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let pty = dir.appendingPathComponent("ttyANY").path
+        // The reader is plugged in only after `read --any` has started: found by the rescan, then read.
+        let reader = Process()
+        reader.executableURL = renfangBinary
+        reader.arguments = ["read", "--any", "--glob", dir.path + "/tty*", "--timeout", "20"]
+        let out = Pipe()
+        reader.standardOutput = out
+        reader.standardError = FileHandle.nullDevice
+        try reader.run()
+        Thread.sleep(forTimeInterval: 1.0)
+        let server = try EmulatorServer(configuration: .init(linkPath: pty, controlPath: nil, initialCard: "macau"))
+        defer { server.stop() }
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        reader.waitUntilExit()
+        #expect(reader.terminationStatus == 0)
+        let card = try CardRead(jsonLine: String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))
+        #expect(card.text.cardType == .hkMacaoTaiwan)
+        #expect(card.reader == "serial:\(pty)")
+    }
+
     @Test("read: a device that cannot be opened exits 1 with a message naming it; a bad name exits 64")
     func readErrors() throws {
         let missing = try renfang(["read", "--device", "serial:/dev/renfang-missing", "--count", "1"])
