@@ -53,3 +53,11 @@ public protocol ReaderSource: Sendable {
     /// open a device whose name is in `running`: its session owns it.
     func scan(running: Set<String>) -> [DiscoveredReader]
 }
+
+/// A source that can tell at once when its devices may have changed (libusb hot-plug callbacks, udev
+/// events), so ``ReaderManager`` rescans immediately instead of at the next interval.
+public protocol ReaderHotplugSource: ReaderSource {
+    /// Starts watching and calls `changed` (from any thread) when readers may have come or gone. Returns
+    /// the function that stops watching, or nil when watching is not possible here.
+    func watchChanges(_ changed: @escaping @Sendable () -> Void) -> (@Sendable () -> Void)?
+}

@@ -32,6 +32,7 @@ public final class ReaderManager: @unchecked Sendable {
     private var running: [String: (info: ReaderInfo, driver: any ReaderDriver)] = [:]
     private var stopRequested = false
     private var thread: Thread?
+    private var stopWatchers: [@Sendable () -> Void] = []
     private let wake = NSCondition()
     private let finished = DispatchSemaphore(value: 0)
 
@@ -66,6 +67,18 @@ public final class ReaderManager: @unchecked Sendable {
         t.name = "reader manager"
         thread = t
         lock.unlock()
+        // Sources that hear about hot-plug themselves wake the rescan at once.
+        var stoppers: [@Sendable () -> Void] = []
+        for source in sources {
+            if let hotplug = source as? any ReaderHotplugSource,
+                let stop = hotplug.watchChanges({ [weak self] in self?.rescanSoon() })
+            {
+                stoppers.append(stop)
+            }
+        }
+        lock.lock()
+        stopWatchers = stoppers
+        lock.unlock()
         t.start()
     }
 
@@ -81,7 +94,10 @@ public final class ReaderManager: @unchecked Sendable {
         lock.lock()
         stopRequested = true
         let started = thread != nil
+        let watchers = stopWatchers
+        stopWatchers = []
         lock.unlock()
+        for stop in watchers { stop() }
         rescanSoon()
         if started {
             finished.wait()

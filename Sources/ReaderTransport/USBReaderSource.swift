@@ -54,3 +54,19 @@ public final class USBReaderSource: ReaderSource, @unchecked Sendable {
         return result
     }
 }
+
+extension USBReaderSource: ReaderHotplugSource {
+    /// libusb hot-plug callbacks where the platform has them (else the watcher polls): an arrival or a
+    /// departure of a known device asks the manager to rescan now.
+    public func watchChanges(_ changed: @escaping @Sendable () -> Void) -> (@Sendable () -> Void)? {
+        do {
+            let watcher = try discovery.watch(pollInterval: .seconds(2), reportExisting: false, useHotplugCallbacks: true) { _ in
+                changed()
+            }
+            return { watcher.stop() }
+        } catch {
+            logger.debug("usb.watch.failed", metadata: ["detail": "\(error)"])
+            return nil
+        }
+    }
+}

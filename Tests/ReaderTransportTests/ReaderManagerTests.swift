@@ -146,3 +146,57 @@ struct ReaderManagerTests {
         #expect(manager.readers.allSatisfy { $0.configured })
     }
 }
+
+/// A source whose readers the test sets, and that announces changes like a hot-plug source.
+final class ScriptedHotplugSource: ReaderHotplugSource, @unchecked Sendable {
+    let name = "scripted"
+    private let lock = NSLock()
+    private var present: [DiscoveredReader] = []
+    private var changed: (@Sendable () -> Void)?
+    private(set) var stopped = false
+
+    func scan(running: Set<String>) -> [DiscoveredReader] { lock.withLock { present } }
+
+    func watchChanges(_ changed: @escaping @Sendable () -> Void) -> (@Sendable () -> Void)? {
+        lock.withLock { self.changed = changed }
+        return { [self] in lock.withLock { stopped = true } }
+    }
+
+    func plug(_ reader: DiscoveredReader) {
+        let notify = lock.withLock { () -> (@Sendable () -> Void)? in
+            present.append(reader)
+            return changed
+        }
+        notify?()
+    }
+}
+
+extension ReaderManagerTests {
+    @Test("a hot-plug notice makes the manager rescan at once, not at the next interval; stop stops the watcher")
+    func hotplugNotice() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("ttyHP").path
+        let server = try EmulatorServer(configuration: .init(linkPath: path, controlPath: nil))
+        defer { server.stop() }
+        let source = ScriptedHotplugSource()
+        let manager = ReaderManager(sources: [source], rescanInterval: .seconds(60), logger: Logger(label: "test"))
+        let events = ManagerEvents()
+        manager.start { events.record($0) }
+        Thread.sleep(forTimeInterval: 0.2)  // the first scan found nothing; the next would be in a minute
+        let device = DeviceName.serial(path: path)
+        let session = fastSession()
+        let started = ContinuousClock.now
+        source.plug(DiscoveredReader(info: ReaderInfo(kind: .serial, deviceName: device.description, path: path)) {
+            () throws(ReaderError) in try device.makeDriver(session: session, logger: Logger(label: "test"))
+        })
+        guard case .readerAdded? = events.next(within: 5, where: { if case .readerAdded = $0 { true } else { false } }) else {
+            Issue.record("no rescan after the notice: \(events.all)")
+            manager.stop()
+            return
+        }
+        #expect(ContinuousClock.now - started < .seconds(5))
+        manager.stop()
+        #expect(source.stopped)
+    }
+}
