@@ -23,9 +23,10 @@ demo: setup
 	$(SWIFT) build $(BUILD_FLAGS)
 	@scripts/demo
 
-# Decode throughput against the serial wire limit (a separate package, release mode).
+# Decode throughput against the serial wire limit, and serial reader latency (a separate package, release).
 bench:
 	$(SWIFT) run -c release --package-path Benchmarks renfang-bench
+	$(SWIFT) run -c release --package-path Benchmarks reader-latency 300
 
 # Fuzz one target: make fuzz TARGET=FuzzFrameDecoder SECONDS=600
 TARGET ?= FuzzFrameDecoder
