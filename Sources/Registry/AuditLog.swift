@@ -10,18 +10,18 @@ public struct AuditLog: Sendable {
         _ db: Database, at: String, actor: Actor, action: String, targetKind: String, targetUuid: String?,
         before: String?, after: String?, detail: String?
     ) throws -> AuditEntry {
-        let last = try Row.fetchOne(db, sql: "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")
+        let last = try Row.fetchOne(db.cachedStatement(sql: "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1"))
         var entry = AuditEntry(
             seq: (last?["seq"] as Int64? ?? 0) + 1, at: at, actor: actor.userId, actorRole: actor.role.name,
             action: action, targetKind: targetKind, targetUuid: targetUuid, beforeDigest: before,
             afterDigest: after, detail: detail, prevHash: last?["hash"] ?? AuditChain.genesis, hash: "")
         entry.hash = AuditChain.hash(of: entry)
-        try db.execute(
+        try db.cachedStatement(
             sql: """
                 INSERT INTO audit_log (seq, at, actor, actor_role, action, target_kind, target_uuid,
                                        before_digest, after_digest, detail, prev_hash, hash)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """,
+                """).execute(
             arguments: [entry.seq, entry.at, entry.actor, entry.actorRole, entry.action, entry.targetKind,
                         entry.targetUuid, entry.beforeDigest, entry.afterDigest, entry.detail, entry.prevHash,
                         entry.hash])

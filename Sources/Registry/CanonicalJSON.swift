@@ -15,7 +15,7 @@ enum CanonicalJSON {
 
     /// An object from already-encoded member values.
     static func object(_ members: [(String, String)]) -> String {
-        let sorted = members.sorted { Array($0.0.utf8).lexicographicallyPrecedes(Array($1.0.utf8)) }
+        let sorted = members.sorted { $0.0.utf8.lexicographicallyPrecedes($1.0.utf8) }
         return "{" + sorted.map { string($0.0) + ":" + $0.1 }.joined(separator: ",") + "}"
     }
 
@@ -37,6 +37,8 @@ enum CanonicalJSON {
 
     /// A JSON string literal.
     static func string(_ s: String) -> String {
+        // Most text needs no escape: copy it whole.
+        if !s.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) { return "\"" + s + "\"" }
         var out = "\""
         for scalar in s.unicodeScalars {
             switch scalar {
@@ -59,10 +61,14 @@ enum CanonicalJSON {
 
     /// SHA-256 of the UTF-8 text, lower-case hex.
     static func sha256Hex(_ text: String) -> String {
-        SHA256.hash(data: Data(text.utf8)).map { byte in
-            let h = String(byte, radix: 16)
-            return byte < 16 ? "0" + h : h
-        }.joined()
+        let digits = Array("0123456789abcdef".utf8)
+        var hex: [UInt8] = []
+        hex.reserveCapacity(64)
+        for byte in SHA256.hash(data: Data(text.utf8)) {
+            hex.append(digits[Int(byte >> 4)])
+            hex.append(digits[Int(byte & 0x0F)])
+        }
+        return String(decoding: hex, as: UTF8.self)
     }
 }
 
@@ -71,7 +77,7 @@ enum CanonicalJSON {
 enum RowDigest {
     /// The digest of row `id` of `kind`'s table, or `nil` if there is no such row.
     static func of(_ db: Database, _ kind: RecordKind, id: Int64) throws -> String? {
-        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM \(kind.table) WHERE id = ?", arguments: [id])
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM \(kind.table) WHERE id = ?"), arguments: [id])
         else { return nil }
         return CanonicalJSON.sha256Hex(CanonicalJSON.encode(row))
     }

@@ -28,7 +28,7 @@ struct Journal {
         _ db: Database, _ kind: RecordKind, id: Int64, operation: RecordOperation, before: String?,
         detail: String? = nil
     ) throws {
-        guard let uuidText = try String.fetchOne(db, sql: "SELECT uuid FROM \(kind.table) WHERE id = ?", arguments: [id]),
+        guard let uuidText = try String.fetchOne(db.cachedStatement(sql: "SELECT uuid FROM \(kind.table) WHERE id = ?"), arguments: [id]),
               let uuid = UUID(uuidString: uuidText)
         else { throw RegistryError(.notFound, "记录不存在（\(kind.rawValue) \(id)）") }
         let after = try RowDigest.of(db, kind, id: id)

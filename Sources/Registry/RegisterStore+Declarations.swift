@@ -77,7 +77,7 @@ extension RegisterStore {
         }
     }
 
-    private func employerColumns(_ check: inout Checker, _ draft: DeclarationDraft) throws -> Columns {
+    func employerColumns(_ check: inout Checker, _ draft: DeclarationDraft) throws -> Columns {
         let name = check.optional(draft.employerName, .employerName, max: 200)
         let manager = check.optional(draft.employerManager, .employerManager, max: 50)
         let phone = checkPhone(&check, draft.employerPhone, .employerPhone)
@@ -96,7 +96,7 @@ extension RegisterStore {
         ]
     }
 
-    private func minorColumns(_ check: inout Checker, _ minor: MinorDraft,
+    func minorColumns(_ check: inout Checker, _ minor: MinorDraft,
                               declaredOn: RegisterDate?) throws -> (Columns, [CardWarning]) {
         let name = check.required(minor.name, .name, max: 100)
         let sex = check.code(minor.sex, .sex, .sex, required: true)

@@ -42,7 +42,7 @@ extension RegisterStore {
         }
     }
 
-    private func houseColumns(
+    func houseColumns(
         _ db: Database, _ draft: HouseDraft, xiaoqu: Row, existing: Row?, scope: Scope,
         keepLandlord: Int64? = nil, journal: inout Journal
     ) throws -> Columns {

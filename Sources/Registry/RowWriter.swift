@@ -10,8 +10,8 @@ enum RowWriter {
     static func insert(_ db: Database, _ kind: RecordKind, _ columns: Columns, at: String) throws -> Int64 {
         let all: Columns = [("uuid", UUID().dbText), ("created_at", at), ("updated_at", at)] + columns
         let names = all.map(\.0).joined(separator: ", ")
-        try db.execute(
-            sql: "INSERT INTO \(kind.table) (\(names)) VALUES (\(databaseQuestionMarks(count: all.count)))",
+        try db.cachedStatement(
+            sql: "INSERT INTO \(kind.table) (\(names)) VALUES (\(databaseQuestionMarks(count: all.count)))").execute(
             arguments: StatementArguments(all.map(\.1)))
         return db.lastInsertedRowID
     }
@@ -20,7 +20,7 @@ enum RowWriter {
     static func update(_ db: Database, _ kind: RecordKind, id: Int64, _ columns: Columns, at: String) throws {
         let all: Columns = columns + [("updated_at", at)]
         let assignments = all.map { "\($0.0) = ?" }.joined(separator: ", ")
-        try db.execute(sql: "UPDATE \(kind.table) SET \(assignments) WHERE id = ?",
+        try db.cachedStatement(sql: "UPDATE \(kind.table) SET \(assignments) WHERE id = ?").execute(
                        arguments: StatementArguments(all.map(\.1) + [id]))
     }
 }

@@ -19,6 +19,9 @@ enum Schema {
         migrator.registerMigration("v1.audit") { db in
             try db.execute(sql: auditV1)
         }
+        migrator.registerMigration("v2.statistics") { db in
+            try db.execute(sql: statisticsV2)
+        }
         return migrator
     }
 

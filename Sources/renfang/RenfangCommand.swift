@@ -7,7 +7,10 @@ struct RenfangCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "renfang",
         abstract: "renfang (人房) community population appliance — admin command line.",
-        subcommands: [ReadCommand.self, ReadersCommand.self, DecodeCommand.self, SimCommand.self, AuditCommand.self]
+        subcommands: [
+            ReadCommand.self, ReadersCommand.self, DecodeCommand.self, SimCommand.self,
+            InitCommand.self, ImportCommand.self, ExportCommand.self, StatsCommand.self, RemindersCommand.self, AuditCommand.self,
+        ]
     )
 }
 
