@@ -1,13 +1,13 @@
 import Foundation
 import SAMProtocol
 
-/// Collects a runner's events from its thread and lets a test wait for one.
-final class EventRecorder: @unchecked Sendable {
+/// Collects events from other threads (a runner's, a manager's) and lets a test wait for one.
+final class Recorder<Event: Sendable>: @unchecked Sendable {
     private let condition = NSCondition()
-    private var events: [ReaderEvent] = []
+    private var events: [Event] = []
     private var consumed = 0
 
-    func record(_ event: ReaderEvent) {
+    func record(_ event: Event) {
         condition.lock()
         events.append(event)
         condition.broadcast()
@@ -15,7 +15,7 @@ final class EventRecorder: @unchecked Sendable {
     }
 
     /// Waits for the next event (after those already returned) that matches; nil on timeout.
-    func next(within seconds: Double = 5, where match: (ReaderEvent) -> Bool) -> ReaderEvent? {
+    func next(within seconds: Double = 5, where match: (Event) -> Bool) -> Event? {
         let limit = Date().addingTimeInterval(seconds)
         condition.lock()
         defer { condition.unlock() }
@@ -29,13 +29,18 @@ final class EventRecorder: @unchecked Sendable {
         }
     }
 
-    /// Every event so far except diagnostics.
-    var all: [ReaderEvent] {
+    /// Every event so far.
+    var all: [Event] {
         condition.lock()
         defer { condition.unlock() }
-        return events.filter { if case .diagnostic = $0 { false } else { true } }
+        return events
     }
+}
 
+/// A reader runner's events.
+typealias EventRecorder = Recorder<ReaderEvent>
+
+extension Recorder where Event == ReaderEvent {
     static func isReady(_ e: ReaderEvent) -> Bool { if case .ready = e { true } else { false } }
     static func isCard(_ e: ReaderEvent) -> Bool { if case .cardRead = e { true } else { false } }
     static func isRemoved(_ e: ReaderEvent) -> Bool { e == .cardRemoved }

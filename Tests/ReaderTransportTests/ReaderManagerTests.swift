@@ -6,39 +6,8 @@ import SAMProtocol
 import Testing
 @testable import ReaderTransport
 
-/// Collects manager events across threads and lets a test wait for one.
-final class ManagerEvents: @unchecked Sendable {
-    private let condition = NSCondition()
-    private var events: [ReaderManagerEvent] = []
-    private var consumed = 0
-
-    func record(_ e: ReaderManagerEvent) {
-        condition.lock()
-        events.append(e)
-        condition.broadcast()
-        condition.unlock()
-    }
-
-    func next(within seconds: Double = 8, where match: (ReaderManagerEvent) -> Bool) -> ReaderManagerEvent? {
-        let limit = Date().addingTimeInterval(seconds)
-        condition.lock()
-        defer { condition.unlock() }
-        while true {
-            while consumed < events.count {
-                let e = events[consumed]
-                consumed += 1
-                if match(e) { return e }
-            }
-            if !condition.wait(until: limit) { return nil }
-        }
-    }
-
-    var all: [ReaderManagerEvent] {
-        condition.lock()
-        defer { condition.unlock() }
-        return events
-    }
-}
+/// A reader manager's events.
+typealias ManagerEvents = Recorder<ReaderManagerEvent>
 
 private func fastSession() -> ReaderSessionConfiguration {
     var c = ReaderSessionConfiguration()
@@ -71,7 +40,7 @@ struct ReaderManagerTests {
         defer { b.stop() }
         var added = Set<String>()
         for _ in 0..<2 {
-            guard case let .readerAdded(info)? = events.next(where: { if case .readerAdded = $0 { true } else { false } }) else {
+            guard case let .readerAdded(info)? = events.next(within: 8, where: { if case .readerAdded = $0 { true } else { false } }) else {
                 Issue.record("readers not added: \(events.all)")
                 return
             }
@@ -83,7 +52,7 @@ struct ReaderManagerTests {
         #expect(!manager.readers.contains { $0.deviceName.hasSuffix("ttyX") })
 
         _ = try a.place(named: "resident")
-        guard case let .cardRead(device, card)? = events.next(where: { if case .cardRead = $0 { true } else { false } }) else {
+        guard case let .cardRead(device, card)? = events.next(within: 8, where: { if case .cardRead = $0 { true } else { false } }) else {
             Issue.record("no card from A: \(events.all)")
             return
         }
@@ -92,13 +61,13 @@ struct ReaderManagerTests {
 
         // Unplug A: removed; B still reads.
         a.stop()
-        guard case let .readerRemoved(info)? = events.next(where: { if case .readerRemoved = $0 { true } else { false } }) else {
+        guard case let .readerRemoved(info)? = events.next(within: 8, where: { if case .readerRemoved = $0 { true } else { false } }) else {
             Issue.record("A not removed: \(events.all)")
             return
         }
         #expect(info.deviceName == "serial:\(pathA)")
         _ = try b.place(named: "foreigner2023")
-        guard case let .cardRead(deviceB, cardB)? = events.next(where: { if case .cardRead = $0 { true } else { false } }) else {
+        guard case let .cardRead(deviceB, cardB)? = events.next(within: 8, where: { if case .cardRead = $0 { true } else { false } }) else {
             Issue.record("no card from B after A left: \(events.all)")
             return
         }
@@ -109,7 +78,7 @@ struct ReaderManagerTests {
         // Plug A back in: added again without a restart.
         let a2 = try EmulatorServer(configuration: .init(linkPath: pathA, controlPath: nil))
         defer { a2.stop() }
-        guard case let .readerAdded(again)? = events.next(where: { if case .readerAdded = $0 { true } else { false } }) else {
+        guard case let .readerAdded(again)? = events.next(within: 8, where: { if case .readerAdded = $0 { true } else { false } }) else {
             Issue.record("A not re-added: \(events.all)")
             return
         }
@@ -130,13 +99,13 @@ struct ReaderManagerTests {
         let events = ManagerEvents()
         manager.start { events.record($0) }
         defer { manager.stop() }
-        guard case let .readerFault(device, error)? = events.next(where: { if case .readerFault = $0 { true } else { false } }) else {
+        guard case let .readerFault(device, error)? = events.next(within: 8, where: { if case .readerFault = $0 { true } else { false } }) else {
             Issue.record("no fault: \(events.all)")
             return
         }
         #expect(device == "serial:/dev/renfang-missing")
         #expect(error.code == "reader.cannotOpen")
-        guard case let .cardRead(okDevice, card)? = events.next(where: { if case .cardRead = $0 { true } else { false } }) else {
+        guard case let .cardRead(okDevice, card)? = events.next(within: 8, where: { if case .cardRead = $0 { true } else { false } }) else {
             Issue.record("the good reader did not read: \(events.all)")
             return
         }
