@@ -1,4 +1,5 @@
 import ArgumentParser
+import Dictionaries
 import Registry
 
 /// The options every register command shares: where the database and its data key are.
@@ -13,6 +14,8 @@ struct RegisterOptions: ParsableArguments {
     func open(create: Bool) throws -> RegisterStore {
         var options = RegisterStore.Options()
         options.createIfMissing = create
+        // Names are stored with their pinyin initials (the most common reading) for "dx" → 丹心… searches.
+        options.pinyinInitials = { Pinyin.initials(of: $0).first }
         return try RegisterStore.open(path: database, keyFile: key, options: options)
     }
 }

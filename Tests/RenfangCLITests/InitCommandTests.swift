@@ -25,4 +25,38 @@ struct InitCommandTests {
         #expect(verify.status == 0, "\(verify.stderr)")
         #expect(verify.stdout.hasPrefix("OK 1"), "one audited write: the station; \(verify.stdout)")
     }
+
+    @Test("init then import: houses and residents land, names carry their pinyin initials, ID numbers are not in clear")
+    func initAndImport() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let db = dir.appendingPathComponent("r.sqlite").path
+        let options = ["--database", db, "--key", dir.appendingPathComponent("data.key").path]
+        #expect(try renfang(["init", "--station-code", "110105001", "--station-name", "测试派出所"] + options).status == 0)
+        let houses = dir.appendingPathComponent("houses.csv")
+        try """
+            社区,小区,楼栋,单元,楼层,房号,房屋用途,出租状态,行政区划
+            安慧里社区,阳光花园,1号楼,1单元,3,301,自住,自住,110105
+
+            """.write(to: houses, atomically: true, encoding: .utf8)
+        let residents = dir.appendingPathComponent("residents.csv")
+        try """
+            姓名,身份号码,性别,民族,出生日期,社区,小区,楼栋,单元,房号,与户主关系,到达日期,拟居住期限,居住事由,住所类别
+            张伟,110105199003071319,男,汉族,1990-03-07,安慧里社区,阳光花园,1号楼,1单元,301,户主,2024-03-01,一年,务工,自购房屋
+
+            """.write(to: residents, atomically: true, encoding: .utf8)
+        let h = try renfang(["import", "--kind", "houses", houses.path, "--create-places"] + options)
+        #expect(h.status == 0, "\(h.stdout) \(h.stderr)")
+        let r = try renfang(["import", "--kind", "residents", residents.path] + options)
+        #expect(r.status == 0, "\(r.stdout) \(r.stderr)")
+        let query = try command("/usr/bin/python3", ["-c", """
+            import sqlite3, sys
+            c = sqlite3.connect(sys.argv[1])
+            print(c.execute("select name || ':' || name_pinyin from person").fetchone()[0])
+            print(c.execute("select name || ':' || name_pinyin from xiaoqu").fetchone()[0])
+            """, db])
+        #expect(query.stdout == "张伟:zw\n阳光花园:yghy\n", "\(query.stdout) \(query.stderr)")
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: db)) + ((try? Data(contentsOf: URL(fileURLWithPath: db + "-wal"))) ?? Data())
+        #expect(bytes.range(of: Data("110105199003071319".utf8)) == nil)
+    }
 }
