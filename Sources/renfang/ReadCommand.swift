@@ -26,6 +26,12 @@ struct ReadCommand: ParsableCommand {
     @Option(name: .long, help: "With --any: also probe ttys matching this glob (repeatable), e.g. '/dev/ttyS*'.")
     var glob: [String] = []
 
+    @Flag(name: .long, inversion: .prefixedNo, help: "With --any: look for raw USB readers (libusb).")
+    var usb = true
+
+    @Flag(name: .long, inversion: .prefixedNo, help: "With --any: look for PC/SC readers (pcscd).")
+    var pcsc = true
+
     @Flag(name: .long, help: "Read fingerprints too (30 10 instead of 30 01).")
     var fingerprint = false
 
@@ -61,6 +67,8 @@ struct ReadCommand: ParsableCommand {
         if any {
             var options = ReaderDiscoveryOptions()
             options.serialGlobs = glob
+            options.usb = usb
+            options.pcsc = pcsc
             let logger = Logger(label: "renfang.read")
             let manager = ReaderManager(sources: options.sources(session: session, logger: logger), rescanInterval: .seconds(1), logger: logger)
             shownName = "any reader"

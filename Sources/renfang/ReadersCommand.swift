@@ -18,12 +18,20 @@ struct ReadersCommand: ParsableCommand {
     @Option(name: .long, help: "Also probe ttys matching this glob (repeatable), e.g. '/dev/ttyS*'.")
     var glob: [String] = []
 
+    @Flag(name: .long, inversion: .prefixedNo, help: "Look for raw USB readers (libusb).")
+    var usb = true
+
+    @Flag(name: .long, inversion: .prefixedNo, help: "Look for PC/SC readers (pcscd).")
+    var pcsc = true
+
     @OptionGroup var log: LogOptions
 
     func run() throws {
         log.bootstrap()
         var options = ReaderDiscoveryOptions()
         options.serialGlobs = glob
+        options.usb = usb
+        options.pcsc = pcsc
         let logger = Logger(label: "renfang.readers")
         let readers = ReaderListing.list(options: options, logger: logger)
         if json {

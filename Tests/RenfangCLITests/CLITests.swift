@@ -108,7 +108,7 @@ struct CLITests {
         // The reader is plugged in only after `read --any` has started: found by the rescan, then read.
         let reader = Process()
         reader.executableURL = renfangBinary
-        reader.arguments = ["read", "--any", "--glob", dir.path + "/tty*", "--timeout", "20"]
+        reader.arguments = ["read", "--any", "--glob", dir.path + "/tty*", "--no-usb", "--no-pcsc", "--timeout", "20"]
         let out = Pipe()
         reader.standardOutput = out
         reader.standardError = FileHandle.nullDevice

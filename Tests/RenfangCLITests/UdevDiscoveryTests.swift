@@ -56,7 +56,7 @@ struct UdevDiscoveryTests {
         let bed = try testbed(vidPid: ("1a86", "7523"), answers: true)
         defer { try? FileManager.default.removeItem(at: bed.dir) }
         let run = try command(umockdevRun!, ["-d", bed.device.path, "-s", "/dev/ttyACM0=\(bed.script.path)", "--",
-                                             renfangBinary.path, "readers", "--json"])
+                                             renfangBinary.path, "readers", "--json", "--no-usb", "--no-pcsc"])
         #expect(run.status == 0, "\(run.stderr)")
         let list = try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [[String: Any]]
         #expect(list?.count == 1)
@@ -71,14 +71,14 @@ struct UdevDiscoveryTests {
         let unknown = try testbed(vidPid: ("1234", "5678"), answers: true)
         defer { try? FileManager.default.removeItem(at: unknown.dir) }
         // The script expects a write; an unknown device is never opened, so umockdev sees none and exits cleanly.
-        let run = try command(umockdevRun!, ["-d", unknown.device.path, "--", renfangBinary.path, "readers", "--json"])
+        let run = try command(umockdevRun!, ["-d", unknown.device.path, "--", renfangBinary.path, "readers", "--json", "--no-usb", "--no-pcsc"])
         #expect(run.status == 0, "\(run.stderr)")
         #expect(run.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "[\n\n]" || run.stdout.contains("[]"))
 
         let silent = try testbed(vidPid: ("1a86", "7523"), answers: false)
         defer { try? FileManager.default.removeItem(at: silent.dir) }
         let run2 = try command(umockdevRun!, ["-d", silent.device.path, "-s", "/dev/ttyACM0=\(silent.script.path)", "--",
-                                              renfangBinary.path, "readers", "--json"])
+                                              renfangBinary.path, "readers", "--json", "--no-usb", "--no-pcsc"])
         #expect(run2.status == 0, "\(run2.stderr)")
         let list = try JSONSerialization.jsonObject(with: Data(run2.stdout.utf8)) as? [Any]
         #expect(list?.isEmpty == true, "\(run2.stdout)")
