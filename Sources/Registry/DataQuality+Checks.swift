@@ -4,7 +4,7 @@ import IDCard
 
 /// The SQL of the data-quality checks. Every check is one or more SELECTs with the same columns
 /// (`record_kind`, `record_id`, `record_uuid`, `field`, `detail`, `person_name`, `id_number_masked`,
-/// `xiaoqu_name`), joined with UNION ALL, cut to the scope: people through ``Scope/personFilter(_:)``,
+/// `xiaoqu_name`), joined with UNION ALL, cut to the scope: people through ``Scope/personLinkFilter(_:)`` (``Scope/personFilter(_:)`` as one EXISTS per link),
 /// stays and houses through their house's 小区.
 struct DataQualityChecks {
     let db: Database
@@ -163,7 +163,7 @@ struct DataQualityChecks {
             SELECT 'person' AS record_kind, p.id AS record_id, p.uuid AS record_uuid, \(Self.text(field?.rawValue)) AS field,
                    \(detail) AS detail, p.name AS person_name, p.id_number_masked, NULL AS xiaoqu_name
             FROM \(from) WHERE
-            """) + SQL(sql: " ") + condition + SQL(sql: " AND ") + scope.personFilter("p.id")
+            """) + SQL(sql: " ") + condition + SQL(sql: " AND ") + scope.personLinkFilter("p.id")
     }
 
     /// Stays, read from the houses in scope (`stay_house_period`) — or, `fromStays`, from an index of

@@ -135,10 +135,10 @@ extension ImportContext {
                                 room: String) throws -> HouseRef? {
         let key = PlaceCache.houseKey(xiaoqu.id, building?.id, unit?.id, room)
         if let found = cache.houses[key] { return found }
-        guard let row = try Row.fetchOne(db, sql: """
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: """
             SELECT id, uuid, status, address FROM house
             WHERE xiaoqu_id = ? AND ifnull(building_id, 0) = ? AND ifnull(unit_id, 0) = ? AND room_number = ?
-            """, arguments: [xiaoqu.id, building?.id ?? 0, unit?.id ?? 0, room])
+            """), arguments: [xiaoqu.id, building?.id ?? 0, unit?.id ?? 0, room])
         else { return nil }
         let ref = HouseRef(id: row["id"], uuid: row.uuid("uuid"), xiaoquId: xiaoqu.id, status: row["status"],
                            address: row["address"])

@@ -29,6 +29,7 @@ struct ImportRunner<Record: ImportRecord>: Sendable {
         let previousCache = try await store.writer.writeWithoutTransaction { db in
             let previous = try Int.fetchOne(db, sql: "PRAGMA cache_size") ?? -2000
             try db.execute(sql: "PRAGMA cache_size = \(Self.importCacheSize)")
+            if let ckpt = ProcessInfo.processInfo.environment["RF_CKPT"] { try db.execute(sql: "PRAGMA wal_autocheckpoint = \(ckpt)") }
             return previous
         }
         do {

@@ -79,8 +79,9 @@ public struct StaySearchPage: Sendable, Hashable, Codable {
     public var hasMore: Bool
 }
 
-/// How much of an ID number a role sees in result lists (search hits, reminders, data-quality
-/// findings).
+/// How much of an ID number a role sees in search hits (``StaySearchHit/idNumber``). Reminders and
+/// data-quality findings carry the masked number only, for every role: they are to-do lists, and the
+/// record they name is one click away.
 ///
 /// - `police`: the full number — officers verify identities and act on them (协查, 核查).
 /// - `desk`: masked — property staff work on many people at once in lists; the full number of one

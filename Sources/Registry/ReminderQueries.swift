@@ -87,7 +87,15 @@ struct ReminderQueries {
         }
         var any = ranges[0]
         for range in ranges.dropFirst() { any = any + SQL(sql: " OR ") + range }
-        let sql = SQL(sql: "SELECT s.id, s.arrival_date, s.planned_stay FROM stay s JOIN house h ON h.id = s.house_id"
+        // A few 小区: from their houses (`stay_house_period`). A station or more: one pass over the active
+        // stays' own index, which holds the arrival and the planned stay (no table read per stay).
+        let tables: String
+        if case .xiaoqus = scope {
+            tables = "stay s JOIN house h ON h.id = s.house_id"
+        } else {
+            tables = "stay s INDEXED BY stay_active_arrival CROSS JOIN house h ON h.id = s.house_id"
+        }
+        let sql = SQL(sql: "SELECT s.id, s.arrival_date, s.planned_stay FROM \(tables)"
                       + " WHERE s.departure_date IS NULL AND (") + any + SQL(sql: ") AND ") + scope.xiaoquFilter("h.xiaoqu_id")
         return try QueryRows.map(db, sql) { row -> Candidate? in
             guard let arrival = RegisterDate.parseStored(row[1]), let code = row[2] as String?,

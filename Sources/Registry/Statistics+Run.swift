@@ -104,7 +104,7 @@ extension OccupancyBreakdowns {
     init(_ db: Database, _ sql: SQL, codes: any CodeValidator) throws {
         var reason: [String?: OccupancyCounts] = [:], housing: [String?: OccupancyCounts] = [:]
         var province: [String?: OccupancyCounts] = [:], band: [Int: OccupancyCounts] = [:]
-        let cursor = try Row.fetchCursor(db, SQLRequest<Row>(literal: sql))
+        let cursor = try Row.fetchCursor(db, SQLRequest<Row>(literal: sql, cached: true))
         while let row = try cursor.next() {
             let counts = OccupancyCounts(row: row)
             reason[row["reason"] as String?, default: OccupancyCounts()] += counts

@@ -144,4 +144,33 @@ struct QueryScopeTests {
             #expect(await registryError { _ = try await s.runAutoCancellation(now: Date(), by: actor) }?.code == .permissionDenied)
         }
     }
+
+    @Test("personLinkFilter selects exactly the people personFilter does, for every role")
+    func personLinkFilterEqualsPersonFilter() async throws {
+        let w = try await ScopeWorld.make()
+        defer { w.r.close() }
+        let r = w.r
+        // Li Na also becomes 治安责任人 of a house in C, and Wang Fang applies for a matter in A.
+        _ = try await r.store.createHouse(HouseDraft(xiaoqu: r.xiaoquC.uuid, roomNumber: "治安", usage: "01",
+                                                     securityPerson: .identified(Fixtures.draft(Fixtures.liNa))), by: r.policeS2)
+        // (Nobody has both scopes: written directly.)
+        try await r.store.database.write { db in
+            try db.execute(sql: """
+                INSERT INTO service_matter (uuid, created_at, updated_at, xiaoqu_id, applicant_person_id, applicant_name,
+                                            matter_type, summary, channel, state, opened_on)
+                SELECT ?, '2025-06-15T02:00:00.000Z', '2025-06-15T02:00:00.000Z', x.id, p.id, p.name, '08', '咨询', 1, 1, '2025-06-15'
+                FROM xiaoqu x, person p WHERE x.uuid = ? AND p.uuid = ?
+                """, arguments: [UUID().dbText, r.xiaoquA.uuid.dbText, w.c.registration.person.uuid.dbText])
+        }
+        for actor in [r.deskA, r.deskB, r.policeS1, r.policeS2, r.kioskA, TestRegister.admin, TestRegister.auditor] {
+            let (viaView, viaLinks) = try await r.store.database.read { db -> (Set<Int64>, Set<Int64>) in
+                let scope = try Scope.resolve(actor, in: db)
+                func ids(_ filter: SQL) throws -> Set<Int64> {
+                    try Int64.fetchSet(db, SQLRequest<Int64>(literal: SQL(sql: "SELECT p.id FROM person p WHERE ") + filter))
+                }
+                return (try ids(scope.personFilter("p.id")), try ids(scope.personLinkFilter("p.id")))
+            }
+            #expect(viaView == viaLinks, "\(actor)")
+        }
+    }
 }

@@ -25,32 +25,33 @@ func measure(runs: Int, warmup: Int, _ body: () async throws -> Void) async reth
 ///
 /// Method: one process runs the statements `repeats` times back to back (`.output /dev/null`, so the
 /// tool formats its rows but prints nothing); a second process runs only `SELECT count(*) FROM
-/// sqlite_master` (start-up, open, schema parse). The time per repetition is the difference of the two
-/// wall times divided by `repeats`; the median of `runs` such pairs is reported. The tool's own `.timer`
-/// prints milliseconds only, too coarse for the searches.
+/// sqlite_master` (start-up, open, schema parse). A sample is the difference of the two wall times
+/// divided by `repeats`. The samples are taken in rounds alternating with the module's calls (main.swift),
+/// so that a change of load on the machine affects both sides alike. The tool's own `.timer` prints
+/// milliseconds only, too coarse for the searches.
 struct SQLiteTool {
     let executable = "/usr/bin/sqlite3"
     let database: String
 
     var isAvailable: Bool { FileManager.default.isExecutableFile(atPath: executable) }
 
-    /// Median seconds per repetition of `statements`.
-    func time(_ statements: [String], repeats: Int, runs: Int) throws -> Double {
+    /// Scripts running `statements` `repeats` times, and the baseline script; remove them with ``remove(_:)``.
+    func scripts(_ statements: [String], repeats: Int) throws -> (full: String, empty: String) {
         let body = String(repeating: statements.map { $0 + ";\n" }.joined(), count: repeats)
-        let script = try write(".output /dev/null\nSELECT count(*) FROM sqlite_master;\n" + body)
-        let baseline = try write(".output /dev/null\nSELECT count(*) FROM sqlite_master;\n")
-        defer {
-            try? FileManager.default.removeItem(atPath: script)
-            try? FileManager.default.removeItem(atPath: baseline)
-        }
-        _ = try run(script)  // warm the OS page cache like the module's warm-up calls
-        var perRepeat: [Double] = []
-        for _ in 0..<runs {
-            let full = try run(script)
-            let empty = try run(baseline)
-            perRepeat.append(max(0, full - empty) / Double(repeats))
-        }
-        return median(perRepeat)
+        return (try write(".output /dev/null\nSELECT count(*) FROM sqlite_master;\n" + body),
+                try write(".output /dev/null\nSELECT count(*) FROM sqlite_master;\n"))
+    }
+
+    /// One sample: seconds per repetition of the full script (its wall time minus the baseline's).
+    func sample(_ scripts: (full: String, empty: String), repeats: Int) throws -> Double {
+        let full = try run(scripts.full)
+        let empty = try run(scripts.empty)
+        return max(0, full - empty) / Double(repeats)
+    }
+
+    func remove(_ scripts: (full: String, empty: String)) {
+        try? FileManager.default.removeItem(atPath: scripts.full)
+        try? FileManager.default.removeItem(atPath: scripts.empty)
     }
 
     private func write(_ text: String) throws -> String {

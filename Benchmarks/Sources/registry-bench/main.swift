@@ -16,7 +16,7 @@ print("registry-bench: WARNING — a debug build; run with -c release for figure
 #endif
 
 var directory = "/tmp/renfang-registry-bench"
-var runs = 15
+var runs = 30
 var regenerate = false
 var explain = false
 var breakdown = false
@@ -79,11 +79,21 @@ if extra {
 
 var results: [CaseResult] = []
 for bench in try await benchCases(store) {
+    // Rounds: one untimed and five timed calls of the module back to back (as the tool runs its
+    // repetitions back to back), then one sample of the sqlite3 tool (see SQLiteTool).
     var rows = 0
-    let times = try await measure(runs: runs, warmup: 3) { rows = try await bench.call() }
-    let module = median(times)
-    let toolTime = tool.isAvailable ? try tool.time(bench.statements, repeats: bench.repeats, runs: max(3, runs / 3)) : nil
-    results.append(CaseResult(name: bench.name, target: bench.target, module: module, rows: rows, tool: toolTime))
+    var moduleTimes: [Double] = []
+    var toolTimes: [Double] = []
+    let scripts = tool.isAvailable ? try tool.scripts(bench.statements, repeats: bench.repeats) : nil
+    _ = try await measure(runs: 0, warmup: 3) { rows = try await bench.call() }
+    if let scripts { _ = try tool.sample(scripts, repeats: bench.repeats) }
+    for _ in 0..<max(1, runs / 5) {
+        moduleTimes += try await measure(runs: 5, warmup: 1) { rows = try await bench.call() }
+        if let scripts { toolTimes.append(try tool.sample(scripts, repeats: bench.repeats)) }
+    }
+    if let scripts { tool.remove(scripts) }
+    results.append(CaseResult(name: bench.name, target: bench.target, module: median(moduleTimes), rows: rows,
+                              tool: scripts == nil ? nil : median(toolTimes)))
     if explain {
         for statement in bench.statements {
             print("-- \(bench.name)\n\(statement)\n\(try tool.plan(statement))")
@@ -93,7 +103,8 @@ for bench in try await benchCases(store) {
 
 func ms(_ seconds: Double) -> String { String(format: "%8.2f ms", seconds * 1000) }
 print("")
-print("median of \(runs) runs after 3 warm-up calls; sqlite3: same SQL, arguments written in (see Timing.swift)")
+print("medians of \(max(1, runs / 5) * 5) calls (rounds of 1 warm-up + 5 timed calls); sqlite3: same SQL, arguments written in,")
+print("\(max(1, runs / 5)) samples taken between the rounds (see Timing.swift)")
 print(String(repeating: "-", count: 118))
 for r in results {
     let rate = r.module > 0 ? Double(r.rows) / r.module : 0
