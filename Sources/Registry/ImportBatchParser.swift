@@ -9,10 +9,12 @@ final class ImportBatchParser<Record: ImportRecord>: @unchecked Sendable {
     let map: HeaderMap
     let layout: SheetLayout
     let batchSize: Int
+    let store: RegisterStore
     private let lock = NSLock()
     private var firstRow: [String: Int] = [:]
 
-    init(table: SpreadsheetTable, map: HeaderMap, layout: SheetLayout, batchSize: Int) {
+    init(table: SpreadsheetTable, map: HeaderMap, layout: SheetLayout, batchSize: Int, store: RegisterStore) {
+        self.store = store
         self.table = table
         self.map = map
         self.layout = layout
@@ -30,7 +32,8 @@ final class ImportBatchParser<Record: ImportRecord>: @unchecked Sendable {
             parsed.reserveCapacity(range.count)
             for i in range {
                 var cells = RowCells(number: table.rowNumbers[i], cells: table.rows[i], map: map, layout: layout)
-                let record = Record(&cells)
+                var record = Record(&cells)
+                record.prepare(store)
                 var duplicateOf: Int?
                 if let key = record.fileKey {
                     if let first = firstRow[key] { duplicateOf = first } else { firstRow[key] = cells.number }

@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 import IDCard
 
@@ -14,8 +15,38 @@ protocol ImportRecord: Sendable {
     /// What the key is, for the duplicate message (`同一房屋`, `同一人员、房屋和到达日期`).
     static var keyDescription: String { get }
 
+    /// Work that needs no database, done while the previous batch is written (validation of the person,
+    /// encryption, keyed hashes). Optional.
+    mutating func prepare(_ store: RegisterStore)
+
     /// Validates and writes the row (creates, updates, or finds it unchanged).
     func write(_ db: Database, _ context: inout ImportContext, journal: inout ImportJournal) throws -> RowResult
+}
+
+extension ImportRecord {
+    mutating func prepare(_ store: RegisterStore) {}
+}
+
+/// A person validated and sealed ahead of the write (``ImportRecord/prepare(_:)``).
+struct PreparedPerson: Sendable {
+    /// The validated person (`nil` when a required field is missing).
+    var input: PersonInput?
+    /// The field errors of the person.
+    var errors: [FieldError]
+    /// The keyed hash of the ID number.
+    var hash: Data?
+    /// The columns of a new person record (sealed ID number and phone, hashes, masked number).
+    var columns: [(String, DatabaseValue)]?
+
+    init(_ draft: PersonDraft, store: RegisterStore) {
+        var check = store.checker()
+        input = store.personInput(draft: draft, check: &check, requireIdNumber: true)
+        errors = check.errors
+        hash = input?.idNumber.map { store.cipher.hash(idNumber: $0) }
+        if let input, errors.isEmpty {
+            columns = (try? store.personColumns(input))?.map { ($0.0, $0.1?.databaseValue ?? .null) }
+        }
+    }
 }
 
 /// A row written: its status and the warnings to report (ID-number warnings, never a refusal).

@@ -66,7 +66,8 @@ public struct RegisterImporter: Sendable {
         let map = try HeaderMap(header: table.header, layout: layout)
         var report = ImportReport(kind: kind, dryRun: options.dryRun, rows: table.rows.count)
         report.ignoredColumns = map.ignored
-        let parser = ImportBatchParser<R>(table: table, map: map, layout: layout, batchSize: options.batchSize)
+        let parser = ImportBatchParser<R>(table: table, map: map, layout: layout, batchSize: options.batchSize,
+                                                store: store)
         let runner = ImportRunner<R>(store: store, actor: actor, kind: kind, options: options, map: map,
                                      fileDigest: Self.digest(table))
         try await runner.run(parser, into: &report)

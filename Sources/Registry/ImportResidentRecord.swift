@@ -10,6 +10,8 @@ struct ResidentRecord: ImportRecord {
     var departure: DepartureDraft?
     /// Which optional stay columns the file has (an absent column keeps the stored value).
     var hasPlannedStay: Bool, hasReason: Bool, hasHousingType: Bool, hasDeparture: Bool
+    /// The person validated and sealed ahead of the write.
+    var prepared: PreparedPerson?
 
     static let keyDescription = "同一身份号码、房屋和到达日期"
 
@@ -56,6 +58,10 @@ struct ResidentRecord: ImportRecord {
         guard let xiaoqu, let room else { return nil }
         return PlaceNames(community: cells.text(.community), xiaoqu: xiaoqu, building: cells.text(.building),
                           unit: cells.text(.unit), room: room)
+    }
+
+    mutating func prepare(_ store: RegisterStore) {
+        prepared = PreparedPerson(person, store: store)
     }
 
     var fileKey: String? {

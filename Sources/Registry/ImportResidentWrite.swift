@@ -10,7 +10,9 @@ extension ResidentRecord {
     func write(_ db: Database, _ context: inout ImportContext, journal: inout ImportJournal) throws -> RowResult {
         let store = context.store
         var check = context.checker()
-        let input = store.personInput(draft: person, check: &check, requireIdNumber: true)
+        let prepared = self.prepared ?? PreparedPerson(person, store: store)
+        let input = prepared.input
+        prepared.errors.forEach { check.add($0) }
         var placeRefusal: RowRefusal?
         var found: HouseRef?
         do {
@@ -19,7 +21,7 @@ extension ResidentRecord {
         } catch let refusal as RowRefusal {
             placeRefusal = refusal
         }
-        let hash = input?.idNumber.map { store.cipher.hash(idNumber: $0) }
+        let hash = prepared.hash
         let existing = try ImportQueries.personId(db, hash: hash)
         var matched: Row?
         if let existing, let found, let arrival = stay.arrivalDate {
@@ -63,8 +65,8 @@ extension ResidentRecord {
             updated = try updatePerson(db, id: existing, current: current, input: input, store: store, journal: &journal)
             personId = existing
         } else {
-            personId = try journal.create(db, .person, try store.personColumns(input)
-                                          + [("duplicate_confirmed", duplicateConfirmed ? 1 : 0)]).id
+            let columns: Columns = try prepared.columns ?? store.personColumns(input).map { ($0.0, $0.1?.databaseValue ?? .null) }
+            personId = try journal.create(db, .person, columns + [("duplicate_confirmed", duplicateConfirmed ? 1 : 0)]).id
             created = true
         }
         if let matched {
