@@ -28,12 +28,13 @@ final class ImportBatchParser<Record: ImportRecord>: @unchecked Sendable {
     func batch(_ index: Int) -> [ParsedRow<Record>] {
         lock.withLock {
             let range = (index * batchSize)..<min((index + 1) * batchSize, table.rows.count)
+            let today = store.today
             var parsed: [ParsedRow<Record>] = []
             parsed.reserveCapacity(range.count)
             for i in range {
                 var cells = RowCells(number: table.rowNumbers[i], cells: table.rows[i], map: map, layout: layout)
                 var record = Record(&cells)
-                record.prepare(store)
+                record.prepare(store, today: today)
                 var duplicateOf: Int?
                 if let key = record.fileKey {
                     if let first = firstRow[key] { duplicateOf = first } else { firstRow[key] = cells.number }

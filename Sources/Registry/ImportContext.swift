@@ -2,8 +2,8 @@ import Foundation
 import GRDB
 
 /// Everything one import batch needs inside its write transaction: the register, who imports and
-/// their scope, the options and the place cache. Each row is one operation with its own ``Journal``
-/// (audit entries, and one call of the change sink for the row's records).
+/// their scope, the options and the place cache. Each row is one operation with its own
+/// ``ImportJournal`` (records created, audit entries of records changed, one call of the change sink).
 struct ImportContext {
     let store: RegisterStore
     let actor: Actor
@@ -11,6 +11,8 @@ struct ImportContext {
     let options: ImportOptions
     let kind: SheetKind
     let at: String
+    /// Today, taken once per batch (the register's checks compare dates with it).
+    let today: RegisterDate
     var cache: PlaceCache
     /// `kind:uuid` of every record created by the rows written so far in the batch.
     var created: [String] = []
@@ -53,5 +55,5 @@ struct ImportContext {
     }
 
     /// A validation checker of the register.
-    func checker(path: String? = nil) -> Checker { store.checker(path: path) }
+    func checker(path: String? = nil) -> Checker { Checker(codes: store.options.codes, today: today, path: path) }
 }

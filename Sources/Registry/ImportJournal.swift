@@ -4,8 +4,8 @@ import GRDB
 /// The bookkeeping of one import row (one operation).
 ///
 /// - Records the row **creates** are inserted here and listed in ``created``: they are covered by the
-///   batch's `import` audit entry (its `createdDigest` is the SHA-256 of their `kind:uuid` lines, and they
-///   all carry the batch's time as `created_at`), not by an entry each — an import of 100,000 rows would
+///   batch's `import` audit entry (its `createdDigest` is the SHA-256 of their sorted `kind:uuid` lines,
+///   and they all carry the batch's time as `created_at`), not by an entry each — an import of 100,000 rows would
 ///   otherwise write 200,000 entries and their digests.
 /// - Records the row **changes** (an existing house, person, stay or declaration) get an audit entry
 ///   each, with digests of the row before and after, through the wrapped ``Journal``, as every
@@ -29,8 +29,14 @@ struct ImportJournal {
     /// statement; returns its row id and UUID.
     @discardableResult
     mutating func create(_ db: Database, _ kind: RecordKind, _ columns: Columns) throws -> (id: Int64, uuid: UUID) {
+        try create(db, kind, values: columns.map { ($0.0, $0.1?.databaseValue ?? .null) })
+    }
+
+    /// ``create(_:_:_:)`` with values already converted.
+    @discardableResult
+    mutating func create(_ db: Database, _ kind: RecordKind, values: [(String, DatabaseValue)]) throws -> (id: Int64, uuid: UUID) {
         let uuid = UUID()
-        let all: Columns = [("uuid", uuid.dbText), ("created_at", at), ("updated_at", at)] + columns
+        let all = [("uuid", uuid.dbText.databaseValue), ("created_at", at.databaseValue), ("updated_at", at.databaseValue)] + values
         let names = all.map(\.0).joined(separator: ", ")
         try db.cachedStatement(sql: "INSERT INTO \(kind.table) (\(names)) VALUES (\(databaseQuestionMarks(count: all.count)))")
             .execute(arguments: StatementArguments(all.map(\.1)))

@@ -17,14 +17,14 @@ protocol ImportRecord: Sendable {
 
     /// Work that needs no database, done while the previous batch is written (validation of the person,
     /// encryption, keyed hashes). Optional.
-    mutating func prepare(_ store: RegisterStore)
+    mutating func prepare(_ store: RegisterStore, today: RegisterDate)
 
     /// Validates and writes the row (creates, updates, or finds it unchanged).
     func write(_ db: Database, _ context: inout ImportContext, journal: inout ImportJournal) throws -> RowResult
 }
 
 extension ImportRecord {
-    mutating func prepare(_ store: RegisterStore) {}
+    mutating func prepare(_ store: RegisterStore, today: RegisterDate) {}
 }
 
 /// A person validated and sealed ahead of the write (``ImportRecord/prepare(_:)``).
@@ -38,8 +38,8 @@ struct PreparedPerson: Sendable {
     /// The columns of a new person record (sealed ID number and phone, hashes, masked number).
     var columns: [(String, DatabaseValue)]?
 
-    init(_ draft: PersonDraft, store: RegisterStore) {
-        var check = store.checker()
+    init(_ draft: PersonDraft, store: RegisterStore, today: RegisterDate) {
+        var check = Checker(codes: store.options.codes, today: today)
         input = store.personInput(draft: draft, check: &check, requireIdNumber: true)
         errors = check.errors
         hash = input?.idNumber.map { store.cipher.hash(idNumber: $0) }

@@ -11,8 +11,9 @@ import Spreadsheet
 ///   numbers with warnings only); valid rows are written, invalid rows reported with their row number,
 ///   column and reason (``ImportReport/problems``).
 /// - Rows are written in batches of ``ImportOptions/batchSize`` rows, one write transaction each; each
-///   row is one operation in a savepoint of its own (audit entries for every record it changes, action
-///   `import.<kind>`), and each batch ends with one `import` audit entry with the batch's counts.
+///   row is one operation in a savepoint of its own (an audit entry for every existing record it
+///   changes, action `import.<kind>`), and each batch ends with one `import` audit entry with the
+///   batch's counts, the file's digest and the digest of the records it created (``ImportJournal``).
 /// - Re-importing a file updates records instead of duplicating them: houses are matched by 小区 +
 ///   楼栋 + 单元 + 房号, people by ID number (keyed hash), stays by person + house + 到达日期,
 ///   declarations by person + house + 申报日期. A second row with the same key in one file is reported.
@@ -36,6 +37,16 @@ public struct RegisterImporter: Sendable {
         do {
             table = try Spreadsheet.read(url: url, sheet: options.sheet)
         } catch let error as SpreadsheetError {
+            let named = url.pathExtension.lowercased()
+            var readAsCSV = false
+            switch error {
+            case .notUTF8, .notText, .csvSyntax: readAsCSV = true
+            default: break
+            }
+            if readAsCSV, ["xlsx", "xlsm", "xls"].contains(named) {
+                // Read as CSV because it is not a zip: a damaged workbook or not a spreadsheet at all.
+                throw RegistryError(.importUnreadable, "文件无法导入：文件名是 .\(named)，但内容不是 Excel 文件（文件已损坏，或不是表格文件）")
+            }
             throw RegistryError(.importUnreadable, "文件无法导入：\(error.message)" + Self.hint(error))
         } catch {
             throw RegistryError(.importUnreadable, "文件无法导入：无法读取文件 \(url.path)")
@@ -68,8 +79,10 @@ public struct RegisterImporter: Sendable {
         report.ignoredColumns = map.ignored
         let parser = ImportBatchParser<R>(table: table, map: map, layout: layout, batchSize: options.batchSize,
                                                 store: store)
+        // The file's digest (for the audit entries) is computed while the first batch is parsed.
+        let digest = Task { Self.digest(table) }
         let runner = ImportRunner<R>(store: store, actor: actor, kind: kind, options: options, map: map,
-                                     fileDigest: Self.digest(table))
+                                     fileDigest: digest)
         try await runner.run(parser, into: &report)
         return report
     }

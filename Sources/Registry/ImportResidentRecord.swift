@@ -60,8 +60,8 @@ struct ResidentRecord: ImportRecord {
                           unit: cells.text(.unit), room: room)
     }
 
-    mutating func prepare(_ store: RegisterStore) {
-        prepared = PreparedPerson(person, store: store)
+    mutating func prepare(_ store: RegisterStore, today: RegisterDate) {
+        prepared = PreparedPerson(person, store: store, today: today)
     }
 
     var fileKey: String? {

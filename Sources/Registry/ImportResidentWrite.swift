@@ -10,7 +10,7 @@ extension ResidentRecord {
     func write(_ db: Database, _ context: inout ImportContext, journal: inout ImportJournal) throws -> RowResult {
         let store = context.store
         var check = context.checker()
-        let prepared = self.prepared ?? PreparedPerson(person, store: store)
+        let prepared = self.prepared ?? PreparedPerson(person, store: store, today: context.today)
         let input = prepared.input
         prepared.errors.forEach { check.add($0) }
         var placeRefusal: RowRefusal?
@@ -65,13 +65,18 @@ extension ResidentRecord {
             updated = try updatePerson(db, id: existing, current: current, input: input, store: store, journal: &journal)
             personId = existing
         } else {
-            let columns: Columns = try prepared.columns ?? store.personColumns(input).map { ($0.0, $0.1?.databaseValue ?? .null) }
-            personId = try journal.create(db, .person, columns + [("duplicate_confirmed", duplicateConfirmed ? 1 : 0)]).id
+            let values = try prepared.columns ?? store.personColumns(input).map { ($0.0, $0.1?.databaseValue ?? .null) }
+            personId = try journal.create(db, .person, values: values + [("duplicate_confirmed", (duplicateConfirmed ? 1 : 0).databaseValue)]).id
             created = true
         }
+        var warnings = RowResult.idWarnings(input.warnings, column: .idNumber)
         if let matched {
             stayColumns = keepAbsent(stayColumns)
             updated = try updateStay(db, matched, stayColumns, departureColumns, journal: &journal) || updated
+            if departureColumns == nil, hasDeparture, let ended = matched["departure_date"] as String? {
+                warnings.append(RowRefusal.Item(column: .departureDate, code: "stay.notActive",
+                                                message: "该\"居住登记\"已于\(ended)注销（人走注销），导入不恢复"))
+            }
         } else {
             var columns = stayColumns
             if let departureColumns { columns += departureColumns + [("departed_by", journal.actor.userId)] }
@@ -79,8 +84,7 @@ extension ResidentRecord {
                                + [("registered_by", journal.actor.userId)])
             created = true
         }
-        return RowResult(status: RowResult.status(created: created, updated: updated),
-                         warnings: RowResult.idWarnings(input.warnings, column: .idNumber))
+        return RowResult(status: RowResult.status(created: created, updated: updated), warnings: warnings)
     }
 
     /// The departure columns when the row has a 离开日期 or 离开原因.
@@ -106,7 +110,8 @@ extension ResidentRecord {
     }
 
     /// Updates a matched stay: its codes, and its departure (人走注销 when the file has one and the stay is
-    /// still active; a changed departure of an ended stay). An ended stay cannot be reopened by an import.
+    /// still active; a changed departure of an ended stay). An ended stay is never reopened by an import
+    /// (the row gets a `stay.notActive` warning when its 离开日期 is empty).
     private func updateStay(_ db: Database, _ row: Row, _ columns: Columns, _ departure: Columns?,
                             journal: inout ImportJournal) throws -> Bool {
         let id: Int64 = row["id"]
@@ -122,9 +127,6 @@ extension ResidentRecord {
                     operation = .cancel
                 }
             }
-        } else if !active, hasDeparture {
-            throw RowRefusal.invalid(.departureDate, "stay.notActive",
-                                     "该\"居住登记\"已于\(row["departure_date"] as String? ?? "")注销，导入不能恢复；请填写\"离开日期\"或另行登记")
         }
         guard !changes.isEmpty else { return false }
         let before = try journal.before(db, .stay, id: id)

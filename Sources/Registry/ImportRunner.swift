@@ -9,7 +9,8 @@ struct ImportRunner<Record: ImportRecord>: Sendable {
     let kind: SheetKind
     let options: ImportOptions
     let map: HeaderMap
-    let fileDigest: String
+    /// SHA-256 of the file's text, for the audit entries.
+    let fileDigest: Task<String, Never>
 
     /// The outcome of one batch.
     struct BatchOutcome: Sendable {
@@ -26,10 +27,11 @@ struct ImportRunner<Record: ImportRecord>: Sendable {
     /// Parses and writes every batch; batch k + 1 is parsed while batch k is written.
     func run(_ parser: ImportBatchParser<Record>, into report: inout ImportReport) async throws {
         var outcomes: [BatchOutcome] = []
+        let next: Task<[ParsedRow<Record>], Never>? = !options.dryRun && parser.count > 0 ? Task { parser.batch(0) } : nil
+        let fileDigest = await self.fileDigest.value
         let previousCache = try await store.writer.writeWithoutTransaction { db in
             let previous = try Int.fetchOne(db, sql: "PRAGMA cache_size") ?? -2000
             try db.execute(sql: "PRAGMA cache_size = \(Self.importCacheSize)")
-            if let ckpt = ProcessInfo.processInfo.environment["RF_CKPT"] { try db.execute(sql: "PRAGMA wal_autocheckpoint = \(ckpt)") }
             return previous
         }
         do {
@@ -40,7 +42,7 @@ struct ImportRunner<Record: ImportRecord>: Sendable {
                     try db.inTransaction {
                         var cache = PlaceCache()
                         for (index, batch) in batches.enumerated() {
-                            let outcome = try self.batch(db, batch, index: index, cache: cache)
+                            let outcome = try self.batch(db, batch, index: index, cache: cache, fileDigest: fileDigest)
                             cache = outcome.cache
                             results.append(outcome)
                         }
@@ -50,12 +52,14 @@ struct ImportRunner<Record: ImportRecord>: Sendable {
                 }
             } else {
                 var cache = PlaceCache()
-                var next: Task<[ParsedRow<Record>], Never>? = parser.count > 0 ? Task { parser.batch(0) } : nil
+                var next = next
                 for index in 0..<parser.count {
                     let batch = await next!.value
                     next = index + 1 < parser.count ? Task { parser.batch(index + 1) } : nil
                     let input = cache
-                    let outcome = try await store.writer.write { db in try self.batch(db, batch, index: index, cache: input) }
+                    let outcome = try await store.writer.write { db in
+                        try self.batch(db, batch, index: index, cache: input, fileDigest: fileDigest)
+                    }
                     cache = outcome.cache
                     outcomes.append(outcome)
                 }
@@ -82,10 +86,11 @@ struct ImportRunner<Record: ImportRecord>: Sendable {
     }
 
     /// One batch inside the caller's transaction.
-    private func batch(_ db: Database, _ rows: [ParsedRow<Record>], index: Int, cache: PlaceCache) throws -> BatchOutcome {
+    private func batch(_ db: Database, _ rows: [ParsedRow<Record>], index: Int, cache: PlaceCache,
+                       fileDigest: String) throws -> BatchOutcome {
         let at = store.nowText
         var context = ImportContext(store: store, actor: actor, scope: try Scope.resolve(actor, in: db), options: options,
-                                    kind: kind, at: at, cache: cache)
+                                    kind: kind, at: at, today: store.today, cache: cache)
         var outcome = BatchOutcome(cache: cache)
         for row in rows {
             if let first = row.duplicateOf {
@@ -111,7 +116,8 @@ struct ImportRunner<Record: ImportRecord>: Sendable {
             }
         }
         outcome.cache = context.cache
-        try appendBatchEntry(db, at: at, index: index, rows: rows, outcome: outcome, created: context.created)
+        try appendBatchEntry(db, at: at, index: index, rows: rows, outcome: outcome, created: context.created,
+                             fileDigest: fileDigest)
         return outcome
     }
 
@@ -124,10 +130,11 @@ struct ImportRunner<Record: ImportRecord>: Sendable {
     }
 
     /// The `import` audit entry of a batch: counts, the file's digest, and the number and digest of the
-    /// records the batch created (`createdDigest`: SHA-256 of their `kind:uuid` lines joined by `\n`, in
-    /// the order written; they all have `created_at` = this entry's `at`). No personal data.
+    /// records the batch created (`createdDigest`: SHA-256 of their `kind:uuid` lines, sorted, joined by
+    /// `\n`; they all have `created_at` = this entry's `at`, so an auditor can recompute it). No personal
+    /// data.
     private func appendBatchEntry(_ db: Database, at: String, index: Int, rows: [ParsedRow<Record>],
-                                  outcome: BatchOutcome, created: [String]) throws {
+                                  outcome: BatchOutcome, created: [String], fileDigest: String) throws {
         func count(_ status: ImportRowStatus) -> String { String(outcome.statuses.filter { $0 == status }.count) }
         let detail = CanonicalJSON.object([
             ("kind", CanonicalJSON.json(kind.rawValue)), ("batch", String(index + 1)),
@@ -135,7 +142,7 @@ struct ImportRunner<Record: ImportRecord>: Sendable {
             ("created", count(.created)), ("updated", count(.updated)), ("unchanged", count(.unchanged)),
             ("invalid", count(.invalid)), ("needsConfirmation", count(.needsConfirmation)),
             ("fileDigest", CanonicalJSON.json(fileDigest)), ("createdRecords", String(created.count)),
-            ("createdDigest", CanonicalJSON.json(CanonicalJSON.sha256Hex(created.joined(separator: "\n")))),
+            ("createdDigest", CanonicalJSON.json(CanonicalJSON.sha256Hex(created.sorted().joined(separator: "\n")))),
         ])
         _ = try AuditLog.append(db, at: at, actor: actor, action: "import", targetKind: "import:" + kind.rawValue,
                                 targetUuid: nil, before: nil, after: nil, detail: detail)

@@ -51,14 +51,14 @@ struct ExportCommand: ParsableCommand {
             print("已写入\(kind.sheetName)导入模板：\(url.path)")
             return
         }
-        let store = try openRegister(register)
+        let store = try register.openExisting()
         defer { try? store.close() }
         let kind = kind
         do {
             let actor = try operatorOptions.actor(in: store)
             var options = ExportOptions(currentOnly: currentOnly, mask: mask)
             if let xiaoqu {
-                let matches = try blockingAwait { try await store.xiaoqus(for: actor) }.filter { $0.name == xiaoqu }
+                let matches = try ImportExportSupport.wait { try await store.xiaoqus(for: actor) }.filter { $0.name == xiaoqu }
                 guard matches.count == 1 else {
                     throw RegistryError(.notFound, matches.isEmpty ? "小区\"\(xiaoqu)\"不存在或不在您的管辖范围内"
                                                                    : "小区\"\(xiaoqu)\"不唯一（多个社区中都有）")
@@ -66,7 +66,7 @@ struct ExportCommand: ParsableCommand {
                 options.xiaoqu = matches[0].uuid
             }
             let frozen = options
-            let result = try blockingAwait {
+            let result = try ImportExportSupport.wait {
                 try await RegisterExporter(store: store, actor: actor).export(kind, to: url, options: frozen)
             }
             print("已导出\(kind.sheetName) \(result.rows) 行：\(url.path)" + (result.masked ? "（身份号码和电话已脱敏）" : "")

@@ -44,7 +44,7 @@ struct ImportCommand: ParsableCommand {
 
     func run() throws {
         log.bootstrap()
-        let store = try openRegister(register)
+        let store = try register.openExisting()
         defer { try? store.close() }
         let options = ImportOptions(sheet: sheet, dryRun: dryRun, createPlaces: createPlaces,
                                     confirmFindings: confirmFindings)
@@ -53,16 +53,16 @@ struct ImportCommand: ParsableCommand {
         let report: ImportReport
         do {
             let actor = try operatorOptions.actor(in: store)
-            report = try blockingAwait { try await RegisterImporter(store: store, actor: actor).importFile(url, kind: kind, options: options) }
+            report = try ImportExportSupport.wait { try await RegisterImporter(store: store, actor: actor).importFile(url, kind: kind, options: options) }
         } catch let error as RegistryError {
             if json {
-                printJSON(FileRefusal(code: error.code.rawValue, message: error.message))
+                ImportExportSupport.printJSON(FileRefusal(code: error.code.rawValue, message: error.message))
             }
             printError("文件被拒绝，未导入任何数据：\(error.message) (\(error.code))")
             throw ExitCode(2)
         }
         if json {
-            printJSON(report)
+            ImportExportSupport.printJSON(report)
         } else {
             print(report.summary)
             if !report.ignoredColumns.isEmpty { print("未识别的列（已忽略）：" + report.ignoredColumns.joined(separator: "、")) }
@@ -93,13 +93,13 @@ struct OperatorOptions: ParsableArguments {
         let userId = user ?? "cli:" + (ProcessInfo.processInfo.environment["USER"] ?? "root")
         let lookup = Actor(userId: userId, role: .admin)
         if let desk {
-            let matches = try blockingAwait { try await store.xiaoqus(for: lookup) }.filter { $0.name == desk }
+            let matches = try ImportExportSupport.wait { try await store.xiaoqus(for: lookup) }.filter { $0.name == desk }
             guard matches.count == 1, let xiaoqu = matches.first else {
                 throw RegistryError(.notFound, matches.isEmpty ? "小区\"\(desk)\"不存在" : "小区\"\(desk)\"不唯一（多个社区中都有）")
             }
             return Actor(userId: userId, role: .desk(xiaoqus: [xiaoqu.uuid]))
         }
-        let stations = try blockingAwait { try await store.stations(for: lookup) }
+        let stations = try ImportExportSupport.wait { try await store.stations(for: lookup) }
         let chosen = station.map { code in stations.filter { $0.code == code } } ?? stations
         guard chosen.count == 1, let found = chosen.first else {
             let known = stations.map { "\($0.code) \($0.name)" }.joined(separator: "、")
@@ -111,21 +111,26 @@ struct OperatorOptions: ParsableArguments {
     }
 }
 
-/// Opens the register for an import or export; exit status 2 when it cannot be opened.
-func openRegister(_ options: RegisterOptions) throws -> RegisterStore {
-    do {
-        return try options.open(create: false)
-    } catch let error as RegistryError {
-        printError("无法打开登记数据库 / cannot open the register: \(error.code): \(error.message)")
-        throw ExitCode(2)
+/// Helpers of `renfang import` and `renfang export`.
+enum ImportExportSupport {
+    /// Prints a value as one line of JSON on stdout.
+    static func printJSON(_ value: some Encodable) {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        if let data = try? encoder.encode(value) { print(String(decoding: data, as: UTF8.self)) }
     }
-}
 
-/// Prints a value as one line of JSON on stdout.
-func printJSON(_ value: some Encodable) {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-    if let data = try? encoder.encode(value) { print(String(decoding: data, as: UTF8.self)) }
+    /// Runs async register work from a synchronous command (the root command is synchronous).
+    static func wait<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) throws -> T {
+        let box = ImportExportAwaitBox<T>()
+        let done = DispatchSemaphore(value: 0)
+        Task {
+            do { box.set(.success(try await body())) } catch { box.set(.failure(error)) }
+            done.signal()
+        }
+        done.wait()
+        return try box.get()
+    }
 }
 
 /// The JSON of a refused file (`{"refused":true,"code":…,"message":…}`).
@@ -135,22 +140,16 @@ struct FileRefusal: Encodable {
     var message: String
 }
 
-/// Runs async register work from a synchronous command (the root command is synchronous).
-func blockingAwait<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) throws -> T {
-    let box = ResultBox<T>()
-    let done = DispatchSemaphore(value: 0)
-    Task {
-        do { box.set(.success(try await body())) } catch { box.set(.failure(error)) }
-        done.signal()
-    }
-    done.wait()
-    return try box.get()
-}
-
-private final class ResultBox<T: Sendable>: @unchecked Sendable {
+/// The result of the task, handed back to the waiting thread.
+private final class ImportExportAwaitBox<T: Sendable>: @unchecked Sendable {
     private let lock = NSLock()
     private var result: Result<T, any Error>?
 
     func set(_ value: Result<T, any Error>) { lock.withLock { result = value } }
     func get() throws -> T { try lock.withLock { result! }.get() }
+}
+
+/// Runs async register work from a synchronous command (also used by `renfang init`).
+func blockingAwait<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) throws -> T {
+    try ImportExportSupport.wait(body)
 }

@@ -18,4 +18,15 @@ struct RegisterOptions: ParsableArguments {
         options.pinyinInitials = { Pinyin.initials(of: $0).first }
         return try RegisterStore.open(path: database, keyFile: key, options: options)
     }
+
+    /// Opens an existing register for a command (never creates one); exit status 2 when it cannot be
+    /// opened, with the reason on stderr.
+    func openExisting() throws -> RegisterStore {
+        do {
+            return try open(create: false)
+        } catch let error as RegistryError {
+            printError("无法打开登记数据库 / cannot open the register: \(error.code): \(error.message)")
+            throw ExitCode(2)
+        }
+    }
 }

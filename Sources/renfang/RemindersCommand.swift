@@ -36,7 +36,7 @@ struct RemindersCommand: ParsableCommand {
 
     func run() throws {
         log.bootstrap()
-        let store = try StatsSupport.open(register)
+        let store = try register.openExisting()
         defer { try? store.close() }
         let options = ReminderOptions(today: date.flatMap { RegisterDate($0) }, limitPerKind: limit)
         let list = try StatsSupport.wait { try await store.reminders(for: .commandLine, options: options) }

@@ -58,7 +58,7 @@ struct StatsCommand: ParsableCommand {
 
     func run() throws {
         log.bootstrap()
-        let store = try StatsSupport.open(register)
+        let store = try register.openExisting()
         defer { try? store.close() }
         let actor = Actor.commandLine
         let places = try StatsSupport.wait { try await StatsPlaces.resolve(store, xiaoqu: xiaoqu, community: community, building: building) }
@@ -127,16 +127,6 @@ extension Actor {
 
 /// Helpers of the `stats` and `reminders` commands.
 enum StatsSupport {
-    /// Opens the register for a reading command (never creates one): exit 2 when it cannot be opened.
-    static func open(_ options: RegisterOptions) throws -> RegisterStore {
-        do {
-            return try options.open(create: false)
-        } catch let error as RegistryError {
-            printError("无法打开登记数据库 / cannot open the register: \(error.code): \(error.message)")
-            throw ExitCode(2)
-        }
-    }
-
     /// Runs async register work from a synchronous command (the root command is synchronous); a missing
     /// place is exit 1, a refusal of the register is printed with its code, exit 1.
     static func wait<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) throws -> T {

@@ -72,6 +72,23 @@ struct ImportResidentTests {
         let zhou = try #require(try await r.store.person(idNumber: Fixtures.withWrongCheck(Self.zhouQiang.idNumber), for: r.deskA))
         #expect(zhou.warnings.contains(.idNumberCheckCharacter))
         #expect(try r.store.auditLog.verify().isIntact)
+
+        // One `import` entry for the batch; the records it created are recomputable from its digest.
+        let entries = try r.store.auditLog.entries(limit: 10_000, by: TestRegister.auditor)
+        let batch = try #require(entries.last)
+        #expect(batch.action == "import" && batch.targetKind == "import:residents" && batch.actor == "deskA")
+        #expect(!entries.contains { $0.action == "import.residents" }, "creations are covered by the batch entry")
+        let lines = try await r.store.database.read { db in
+            try String.fetchAll(db, sql: """
+                SELECT 'person:' || uuid FROM person WHERE created_at = ? UNION ALL SELECT 'stay:' || uuid FROM stay WHERE created_at = ?
+                """, arguments: [batch.at, batch.at])
+        }
+        #expect(lines.count == 8)
+        let detail = try #require(batch.detail)
+        #expect(detail.contains("\"createdRecords\":8"))
+        #expect(detail.contains("\"created\":4") && detail.contains("\"invalid\":5"))
+        #expect(detail.contains("\"createdDigest\":\"\(CanonicalJSON.sha256Hex(lines.sorted().joined(separator: "\n")))\""))
+        #expect(!detail.contains(Fixtures.zhangWei.idNumber) && !detail.contains(Fixtures.zhangWei.name))
     }
 
     @Test func reimportUpdatesInsteadOfDuplicating() async throws {
@@ -109,6 +126,13 @@ struct ImportResidentTests {
         let zhang = try #require(try await r.store.person(idNumber: Fixtures.zhangWei.idNumber, for: r.deskA))
         #expect(zhang.phone == "13811112222")
         #expect(try r.store.auditLog.verify().isIntact)
+
+        // The old file again: 张伟's phone goes back; 李娜's ended stay is not reopened (a warning says so).
+        let fourth = try await importer.importFile(url, kind: .residents)
+        #expect(fourth.updated == 1)
+        #expect(fourth.unchanged == 3)
+        #expect(fourth.warnings.contains { $0.row == 3 && $0.code == "stay.notActive" && $0.column == "离开日期" })
+        #expect(try r.count("stay", "departure_date IS NULL") == 3)
     }
 
     @Test func dryRunWritesNothing() async throws {

@@ -41,6 +41,9 @@ final class ImportFiles: @unchecked Sendable {
 
     static let python = "/usr/bin/python3"
 
+    /// Whether python3 is installed (a few tests write zips and GB18030 text with it).
+    static let hasPython = FileManager.default.isExecutableFile(atPath: python)
+
     /// Whether python3 with openpyxl is installed (the openpyxl tests are skipped otherwise).
     static let hasOpenpyxl: Bool = {
         guard FileManager.default.isExecutableFile(atPath: python) else { return false }

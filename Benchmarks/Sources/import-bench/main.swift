@@ -4,6 +4,7 @@
 //
 // Run: swift run -c release --package-path Benchmarks import-bench [--rows N] [--batch N] [--format xlsx|csv] [--keep]
 import Foundation
+import Glibc
 import Registry
 import Spreadsheet
 
@@ -31,10 +32,18 @@ func seconds(_ d: Duration) -> Double {
     Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
 }
 
-func line(_ label: String, rows: Int, _ d: Duration) -> String {
+/// CPU seconds used by the process so far (all threads, user + system).
+func cpuSeconds() -> Double {
+    var usage = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
+}
+
+func line(_ label: String, rows: Int, _ d: Duration, cpu: Double? = nil) -> String {
     let s = seconds(d)
     return label.padding(toLength: 34, withPad: " ", startingAt: 0)
         + String(format: "%8d rows %9.2f s %10.0f rows/s", rows, s, Double(rows) / s)
+        + (cpu.map { String(format: "  cpu %5.1f s", $0) } ?? "")
 }
 
 /// A fresh register with one station and one 社区 (the police creates the 小区 and houses by import).
@@ -76,9 +85,11 @@ for (label, file) in [("xlsx", files.xlsx), ("csv", files.csv)] where args.forma
     let houses = try await clock.measure { report = try await importer.importFile(files.houses, kind: .houses, options: options) }
     precondition(report.isComplete, "houses: \(report.problems.prefix(5))")
     print(line("[\(label)] houses (places created)", rows: report.rows, houses))
+    let cpuBefore = cpuSeconds()
     let residents = try await clock.measure { report = try await importer.importFile(file, kind: .residents, options: options) }
+    let cpu = cpuSeconds() - cpuBefore
     precondition(report.isComplete && report.created == args.rows, "residents: \(report.summary) \(report.problems.prefix(5))")
-    print(line("[\(label)] residents, new", rows: report.rows, residents)
+    print(line("[\(label)] residents, new", rows: report.rows, residents, cpu: cpu)
           + (Double(report.rows) / seconds(residents) >= 5_000 ? "  PASS (≥ 5,000)" : "  FAIL (< 5,000)"))
     let again = try await clock.measure { report = try await importer.importFile(file, kind: .residents, options: options) }
     precondition(report.unchanged == args.rows, "re-import: \(report.summary)")
