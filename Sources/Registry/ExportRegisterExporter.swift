@@ -68,7 +68,7 @@ public struct RegisterExporter: Sendable {
 
     /// The template of a kind as a table.
     public static func template(_ kind: SheetKind) -> SpreadsheetTable {
-        SpreadsheetTable(header: kind.layout.headers(), rows: [kind.layout.exampleRow])
+        SpreadsheetTable(header: kind.layout.templateHeaders, rows: [kind.layout.exampleRow])
     }
 
     static func write(_ table: SpreadsheetTable, kind: SheetKind, to url: URL) throws {

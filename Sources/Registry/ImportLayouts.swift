@@ -16,9 +16,19 @@ public struct SheetLayout: Sendable, Hashable {
         columns.filter(\.exported).map(\.header) + minorColumns(count: minors ?? minorGroups).map(\.header)
     }
 
-    /// The example row of the templates (synthetic people only).
+    /// The headers of the template files: the exported columns plus the columns an import needs to
+    /// create missing places (行政区划, 街道, 小区地址; read only with `--create-places`).
+    public var templateHeaders: [String] {
+        templateColumns.map(\.header) + minorColumns(count: minorGroups).map(\.header)
+    }
+
+    /// The example row of the templates (synthetic people only), matching ``templateHeaders``.
     public var exampleRow: [String] {
-        columns.filter(\.exported).map(\.example) + minorColumns(count: minorGroups).map(\.example)
+        templateColumns.map(\.example) + minorColumns(count: minorGroups).map(\.example)
+    }
+
+    private var templateColumns: [SheetColumn] {
+        columns.filter { $0.exported || Self.placeCreationColumns.contains($0) }
     }
 
     /// The minor columns of `count` groups (none for houses and residents).
@@ -56,9 +66,9 @@ public struct SheetLayout: Sendable, Hashable {
 
     /// Accepted on import only, to create missing places (`--create-places`).
     private static let placeCreationColumns: [SheetColumn] = [
-        column(.regionCode, "行政区划", ["社区行政区划", "行政区划代码"], exported: false),
-        column(.streetOffice, "街道", ["所属街道"], exported: false),
-        column(.xiaoquAddress, "小区地址", ["小区详址"], exported: false),
+        column(.regionCode, "行政区划", ["社区行政区划", "行政区划代码"], exported: false, "110105"),
+        column(.streetOffice, "街道", ["所属街道"], exported: false, "安贞街道"),
+        column(.xiaoquAddress, "小区地址", ["小区详址"], exported: false, "北京市朝阳区安慧里一区"),
     ]
 
     static let exampleLandlordId = exampleId(region: "320102", birth: "19780115", sequence: "451")

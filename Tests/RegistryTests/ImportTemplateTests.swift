@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Spreadsheet
 import Testing
 @testable import Registry
@@ -44,5 +45,38 @@ struct ImportTemplateTests {
             #expect(csv.unchanged == 1, "\(kind): the CSV template holds the same row")
         }
         #expect(try r.count("declaration_minor") == 1)
+    }
+
+    /// A new appliance: the register holds only its station (no region code), and the templates'
+    /// 行政区划 / 街道 / 小区地址 columns let `--create-places` build 社区, 小区, 楼栋 and 单元.
+    @Test func theTemplatesCreateTheirPlacesInAnEmptyRegister() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("rf-template-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let store = try RegisterStore.open(path: directory.appendingPathComponent("r.sqlite").path,
+                                           keyFile: directory.appendingPathComponent("k.key").path,
+                                           options: TestRegister.options(sink: RecordingSink()))
+        defer { try? store.close() }
+        let station = try await store.createStation(StationDraft(code: "110105510000", name: "安慧里派出所"), by: TestRegister.admin)
+        let police = Actor(userId: "police", role: .police(station: station.uuid))
+        let importer = RegisterImporter(store: store, actor: police)
+        let refused = try await importer.importFile(Self.url(.houses, "xlsx"), kind: .houses)
+        #expect(refused.invalid == 1, "without --create-places the missing 小区 is refused")
+        for kind in [SheetKind.houses, .residents, .declarations] {
+            let report = try await importer.importFile(Self.url(kind, "xlsx"), kind: kind,
+                                                       options: ImportOptions(createPlaces: true))
+            #expect(report.isComplete, "\(kind): \(report.problems)")
+        }
+        let community = try await store.database.read { db in
+            try Row.fetchOne(db, sql: "SELECT name, region_code FROM community")
+        }
+        #expect(community?["name"] as String? == "安慧里社区")
+        #expect(community?["region_code"] as String? == "110105")
+        let counts = try await store.database.read { db in
+            try ["xiaoqu", "building", "unit", "house", "person", "stay", "declaration"].map {
+                try Int.fetchOne(db, sql: "SELECT count(*) FROM \($0)") ?? -1
+            }
+        }
+        #expect(counts == [1, 1, 1, 1, 2, 1, 1], "one place chain, the landlord and the resident, one stay, one declaration")
     }
 }
