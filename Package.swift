@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "Dictionaries", targets: ["Dictionaries"]),
         .library(name: "Spreadsheet", targets: ["Spreadsheet"]),
         .library(name: "Registry", targets: ["Registry"]),
+        .library(name: "SyncProtocol", targets: ["SyncProtocol"]),
         .executable(name: "renfang", targets: ["renfang"]),
     ],
     dependencies: [
@@ -57,6 +58,9 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // Pure: the wire types of protocol-docs/sync-protocol.md, canonical JSON, payload digests, batch
+        // signatures (Ed25519), validation with stable codes. No I/O.
+        .target(name: "SyncProtocol", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
         // The admin CLI: read, decode, sim, import, export, stats, audit.
         .executableTarget(
             name: "renfang",
@@ -72,6 +76,7 @@ let package = Package(
         .testTarget(name: "ReaderSimulatorTests", dependencies: ["ReaderSimulator", "SAMProtocol", "IDCard"]),
         .testTarget(name: "DictionariesTests", dependencies: ["Dictionaries", "IDCard"]),
         .testTarget(name: "SpreadsheetTests", dependencies: ["Spreadsheet"]),
+        .testTarget(name: "SyncProtocolTests", dependencies: ["SyncProtocol"]),
         .testTarget(name: "RegistryTests", dependencies: ["Registry", "IDCard", "Dictionaries", "Spreadsheet"]),
         // Runs the built `renfang` binary: sim serve + read over a pty, decode, exit codes.
         .testTarget(name: "RenfangCLITests", dependencies: ["renfang", "ReaderSimulator", "SAMProtocol", "IDCard"]),
