@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "Spreadsheet", targets: ["Spreadsheet"]),
         .library(name: "Registry", targets: ["Registry"]),
         .library(name: "SyncProtocol", targets: ["SyncProtocol"]),
+        .library(name: "Sync", targets: ["Sync"]),
         .executable(name: "renfang", targets: ["renfang"]),
     ],
     dependencies: [
@@ -22,6 +23,8 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
         .package(url: "https://github.com/apple/swift-crypto", "3.0.0"..<"5.0.0"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.5.0"),
     ],
     targets: [
         // Pure values: the four card layouts, text-block decoding, ID-number rules, code tables. No I/O.
@@ -61,11 +64,27 @@ let package = Package(
         // Pure: the wire types of protocol-docs/sync-protocol.md, canonical JSON, payload digests, batch
         // signatures (Ed25519), validation with stable codes. No I/O.
         .target(name: "SyncProtocol", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
+        // libcurl for the uplink (module.modulemap + shim.h with typed setopt wrappers).
+        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        // The appliance side of the sync queue: outbox (written in the register's transactions), uplink per
+        // destination over libcurl, inbox, reconciliation, disk pressure, metrics.
+        .target(
+            name: "Sync",
+            dependencies: [
+                "IDCard", "Registry", "SyncProtocol", "CCurl",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         // The admin CLI: read, decode, sim, import, export, stats, audit.
         .executableTarget(
             name: "renfang",
             dependencies: [
                 "IDCard", "SAMProtocol", "ReaderTransport", "ReaderSimulator", "Registry", "Dictionaries", "Spreadsheet",
+                "Sync",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -78,6 +97,7 @@ let package = Package(
         .testTarget(name: "SpreadsheetTests", dependencies: ["Spreadsheet"]),
         .testTarget(name: "SyncProtocolTests", dependencies: ["SyncProtocol"]),
         .testTarget(name: "RegistryTests", dependencies: ["Registry", "IDCard", "Dictionaries", "Spreadsheet"]),
+        .testTarget(name: "SyncTests", dependencies: ["Sync", "SyncProtocol", "Registry", "IDCard"]),
         // Runs the built `renfang` binary: sim serve + read over a pty, decode, exit codes.
         .testTarget(name: "RenfangCLITests", dependencies: ["renfang", "ReaderSimulator", "SAMProtocol", "IDCard"]),
     ]

@@ -1,0 +1,67 @@
+import Foundation
+import GRDB
+import Registry
+
+/// The register with its sync queue: what the daemon composes.
+///
+/// ```swift
+/// let system = try SyncSystem.open(registerPath: p, keyFile: k, configuration: config, options: options)
+/// let services = try system.uplinks()          // one Service per destination (libcurl)
+/// // add `services` to the daemon's ServiceGroup; use `system.store` for the register operations
+/// ```
+public final class SyncSystem: Sendable {
+    /// The validated configuration.
+    public let configuration: SyncConfiguration
+    /// The register, whose every write transaction queues its outbox rows.
+    public let store: RegisterStore
+    /// The outbox in the register's database.
+    public let outbox: Outbox
+    /// Notified after each commit that queued rows.
+    public let signal: OutboxSignal
+    /// Free-space checks for the register's file system.
+    public let diskPressure: DiskPressure
+
+    init(configuration: SyncConfiguration, store: RegisterStore, signal: OutboxSignal, clock: @escaping @Sendable () -> Date) {
+        self.configuration = configuration
+        self.store = store
+        self.signal = signal
+        outbox = Outbox(database: store.database, clock: clock)
+        diskPressure = DiskPressure(path: URL(fileURLWithPath: store.path).deletingLastPathComponent().path,
+                                    configuration: configuration)
+    }
+
+    /// Validates `configuration`, opens the register with an ``OutboxSink`` as its change sink (replacing
+    /// `options.changeSink`) and applies the sync migrations before anything is written.
+    public static func open(
+        registerPath: String, keyFile: String, configuration: SyncConfiguration,
+        options: RegisterStore.Options = RegisterStore.Options()
+    ) throws -> SyncSystem {
+        try configuration.validate()
+        let signal = OutboxSignal()
+        var options = options
+        options.changeSink = OutboxSink(configuration: configuration, clock: options.clock, signal: signal)
+        let store = try RegisterStore.open(path: registerPath, keyFile: keyFile, options: options)
+        do {
+            try SyncSchema.migrate(store.database)
+        } catch {
+            try? store.close()
+            throw error
+        }
+        return SyncSystem(configuration: configuration, store: store, signal: signal, clock: options.clock)
+    }
+
+    /// One ``Uplink`` per configured destination, each over its own libcurl handle and thread; batches are
+    /// signed with `signer`, or with the key of `sync.signing_key` when one is configured.
+    public func uplinks(signer: BatchSigner? = nil) throws -> [Uplink] {
+        let signer = try signer ?? configuration.signingKeyFile.map(BatchSigner.load(path:))
+        return try configuration.destinations.map { destination in
+            Uplink(system: self, destination: destination, transport: try CurlTransport(destination, applianceId: configuration.applianceId),
+                   signer: signer)
+        }
+    }
+
+    /// The queue status of every destination.
+    public func status() async throws -> [DestinationStatus] {
+        try await outbox.status(configured: configuration.destinations.map(\.name))
+    }
+}

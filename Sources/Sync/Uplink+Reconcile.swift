@@ -1,0 +1,77 @@
+import Foundation
+import GRDB
+import SyncProtocol
+
+extension Uplink {
+    /// Reconciles the delivered range of this destination: from 1 (or the last `maxReconcileSpan`
+    /// numbers) up to just before the first pending item. The appliance's count and ``RangeDigest`` over
+    /// its delivered items are sent; the server answers with its own and the sequence numbers it lacks,
+    /// which are put back in the queue (state pending) to be sent again. The result is stored for
+    /// `renfang queue status`; a mismatch the missing list does not explain raises an alarm.
+    @discardableResult
+    public func reconcile() async throws -> ReconciliationResult? {
+        let name = destination.name
+        let local = try await outbox.database.read { db -> (from: Int64, to: Int64, count: Int64, digest: String)? in
+            let firstPending = try Int64.fetchOne(db, sql: "SELECT min(seq) FROM sync_outbox WHERE destination = ? AND state = 0", arguments: [name])
+            let maxSeq = try Int64.fetchOne(db, sql: "SELECT max(seq) FROM sync_outbox WHERE destination = ?", arguments: [name]) ?? 0
+            let to = firstPending.map { $0 - 1 } ?? maxSeq
+            guard to >= 1 else { return nil }
+            let from = max(1, to - SyncLimits.maxReconcileSpan + 1)
+            var digest = RangeDigest()
+            let cursor = try Row.fetchCursor(db, sql: """
+                SELECT o.seq, c.uuid, o.payload_digest FROM sync_outbox o JOIN sync_change c ON c.id = o.change_id
+                WHERE o.destination = ? AND o.state = 1 AND o.seq BETWEEN ? AND ? ORDER BY o.seq
+                """, arguments: [name, from, to])
+            while let row = try cursor.next() {
+                digest.add(seq: row[0], id: row[1], payloadDigest: row[2] ?? "")
+            }
+            return (from, to, digest.count, digest.hex)
+        }
+        guard let local else { return nil }
+        let body = try JSONEncoder().encode(ReconcileRequest(applianceId: applianceId, from: local.from, to: local.to,
+                                                             count: local.count, digest: local.digest))
+        let response = try await transport.perform(UpstreamRequest(method: "POST", path: SyncPaths.reconcile, body: body))
+        guard response.status == 200 else { throw SyncError(.badResponse, "对账 HTTP \(response.status)") }
+        let answer: ReconcileResponse
+        do { answer = try JSONDecoder().decode(ReconcileResponse.self, from: response.body) } catch {
+            throw SyncError(.badResponse, "对账应答无法解析：\(error)")
+        }
+        let now = Int64(clock().timeIntervalSince1970 * 1000)
+        let result = try await outbox.database.write { db -> ReconciliationResult in
+            var missing: [Int64] = []
+            for range in answer.missing {
+                let seqs = try Int64.fetchAll(db, sql: """
+                    SELECT seq FROM sync_outbox WHERE destination = ? AND state = 1 AND seq BETWEEN ? AND ? ORDER BY seq
+                    """, arguments: [name, range.from, range.to])
+                for seq in seqs {
+                    try db.execute(sql: """
+                        UPDATE sync_outbox SET state = 0, receipt = NULL, delivered_at = NULL WHERE destination = ? AND seq = ?
+                        """, arguments: [name, seq])
+                }
+                missing += seqs
+            }
+            let result = ReconciliationResult(
+                fromSeq: local.from, toSeq: local.to, localCount: Int(local.count), remoteCount: Int(answer.count),
+                matched: answer.match, missing: missing, unexpected: [])
+            let text = String(decoding: try JSONEncoder().encode(result), as: UTF8.self)
+            try db.execute(sql: """
+                INSERT INTO sync_destination (name, reconciled_at, reconciliation) VALUES (?, ?, ?)
+                ON CONFLICT (name) DO UPDATE SET reconciled_at = excluded.reconciled_at, reconciliation = excluded.reconciliation
+                """, arguments: [name, now, text])
+            if answer.match || !missing.isEmpty {
+                try Alarms.clear(db, at: now, destination: name, code: "sync.reconciliation")
+            } else {
+                try Alarms.raise(db, at: now, destination: name, code: "sync.reconciliation",
+                                 message: "\(name) 对账不一致（\(local.from)…\(local.to)：本机 \(local.count) 条，对方 \(answer.count) 条），且对方未列出缺失记录")
+            }
+            return result
+        }
+        if !missing(result).isEmpty { signal.notify() }
+        SyncMetrics.reconciliation(name, matched: result.matched, missing: result.missing.count)
+        logger.info("sync.reconcile", metadata: ["from": "\(result.fromSeq)", "to": "\(result.toSeq)", "matched": "\(result.matched)",
+                                                 "requeued": "\(result.missing.count)"])
+        return result
+    }
+
+    private func missing(_ result: ReconciliationResult) -> [Int64] { result.missing }
+}

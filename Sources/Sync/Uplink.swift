@@ -1,0 +1,223 @@
+import Foundation
+import GRDB
+import Logging
+import Registry
+import ServiceLifecycle
+import Synchronization
+import SyncProtocol
+
+/// The uplink of one destination, a swift-service-lifecycle `Service` named `uplink.<destination>`:
+/// streams the destination's pending items from disk in batches (``DestinationConfiguration/batchSize``
+/// at a time, so memory does not grow with the backlog), applies the per-item receipts in one
+/// transaction, retries transient failures forever on its ``RetrySchedule``, pulls the inbox and
+/// reconciles periodically. Destinations share nothing but the database: one being down never holds
+/// another back.
+public final class Uplink: Service, Sendable {
+    /// `uplink.<destination>`.
+    public let name: String
+    /// The destination's configuration.
+    public let destination: DestinationConfiguration
+    let store: RegisterStore
+    let outbox: Outbox
+    let signal: OutboxSignal
+    let transport: any UpstreamTransport
+    let signer: BatchSigner?
+    let applianceId: String
+    let clock: @Sendable () -> Date
+    let state: Mutex<RetrySchedule>
+    let logger: Logger
+
+    /// An uplink of `system` to `destination` over `transport`.
+    public convenience init(system: SyncSystem, destination: DestinationConfiguration, transport: any UpstreamTransport,
+                            signer: BatchSigner? = nil) {
+        self.init(store: system.store, outbox: system.outbox, signal: system.signal, applianceId: system.configuration.applianceId,
+                  destination: destination, transport: transport, signer: signer)
+    }
+
+    /// An uplink from its parts (tests pass a scripted transport and a clock).
+    public init(store: RegisterStore, outbox: Outbox, signal: OutboxSignal, applianceId: String,
+                destination: DestinationConfiguration, transport: any UpstreamTransport, signer: BatchSigner? = nil,
+                clock: @escaping @Sendable () -> Date = { Date() }) {
+        name = "uplink.\(destination.name)"
+        self.destination = destination
+        self.store = store
+        self.outbox = outbox
+        self.signal = signal
+        self.transport = transport
+        self.signer = signer
+        self.applianceId = applianceId
+        self.clock = clock
+        state = Mutex(RetrySchedule(policy: destination.retry))
+        var logger = SyncLog.logger
+        logger[metadataKey: "destination"] = "\(destination.name)"
+        self.logger = logger
+    }
+
+    /// The outcome of one ``sendBatch()``.
+    public enum BatchOutcome: Sendable, Hashable {
+        /// Nothing pending.
+        case empty
+        /// A batch was answered with receipts.
+        case answered(ReceiptCounts)
+        /// No usable answer: the batch stays queued; retry after the schedule's delay (the server's
+        /// `Retry-After` if it sent one).
+        case failed(reason: String, retryAfter: Double?)
+    }
+
+    /// Runs until cancelled or graceful shutdown: send while there is something to send and the schedule
+    /// allows, otherwise wait for a commit, the retry time or the next periodic task.
+    public func run() async throws {
+        logger.info("sync.uplink.start")
+        try? await cancelWhenGracefulShutdown { try await self.loop() }
+        logger.info("sync.uplink.stop")
+    }
+
+    func loop() async throws {
+        var inboxSchedule = RetrySchedule(policy: destination.retry)
+        var nextInbox = clock()
+        var nextReconcile = clock().addingTimeInterval(min(destination.reconcileInterval, 60))
+        while !Task.isCancelled {
+            let generation = signal.generation
+            var idle = true
+            if state.withLock({ $0.mayAttempt(at: clock()) }) {
+                if case .answered = try await sendBatch() { idle = false }
+            }
+            let now = clock()
+            if destination.inboxInterval > 0, now >= nextInbox, inboxSchedule.mayAttempt(at: now) {
+                do {
+                    _ = try await pullInbox()
+                    inboxSchedule.succeeded()
+                    nextInbox = now.addingTimeInterval(destination.inboxInterval)
+                } catch {
+                    inboxSchedule.failed(at: now)
+                    logger.warning("sync.inbox.failed", metadata: ["error": "\(error)"])
+                }
+            }
+            if destination.reconcileInterval > 0, now >= nextReconcile, idle {
+                do {
+                    _ = try await reconcile()
+                    nextReconcile = now.addingTimeInterval(destination.reconcileInterval)
+                } catch {
+                    nextReconcile = now.addingTimeInterval(min(destination.reconcileInterval, 300))
+                    logger.warning("sync.reconcile.failed", metadata: ["error": "\(error)"])
+                }
+            }
+            if !idle { continue }
+            let retryDelay = state.withLock { $0.delay(at: clock()) }
+            var wait = retryDelay > 0 ? retryDelay : destination.idlePollInterval
+            if destination.inboxInterval > 0 { wait = min(wait, max(0.05, max(nextInbox, inboxSchedule.notBefore ?? nextInbox).timeIntervalSince(clock()))) }
+            if retryDelay > 0 {
+                try await Task.sleep(for: .seconds(wait))
+            } else {
+                await signal.wait(after: generation, timeout: wait)
+            }
+        }
+    }
+
+    /// Sends the next batch (if any) and applies its receipts; updates the retry schedule and metrics.
+    public func sendBatch() async throws -> BatchOutcome {
+        let started = Date()
+        let items = try await outbox.pending(destination.name, limit: destination.batchSize)
+        if items.isEmpty {
+            SyncMetrics.pending(destination.name, 0)
+            return .empty
+        }
+        let prepared = try await prepare(items)
+        if !prepared.unreadable.isEmpty {
+            try await outbox.apply(destination.name, receipts: prepared.unreadable)
+        }
+        if prepared.records.isEmpty { return .answered(ReceiptCounts(quarantined: prepared.unreadable.count)) }
+        let outcome: BatchOutcome
+        do {
+            let body = try BatchEncoding.batch(id: UUID(), applianceId: applianceId, sentAt: clock(),
+                                               records: prepared.records, signer: signer)
+            let response = try await transport.perform(UpstreamRequest(method: "POST", path: SyncPaths.batches, body: body))
+            outcome = try await handle(response, digests: prepared.digests)
+        } catch let error as TransportError {
+            outcome = .failed(reason: error.description, retryAfter: nil)
+        }
+        let seconds = Date().timeIntervalSince(started)
+        switch outcome {
+        case let .answered(counts):
+            state.withLock { $0.succeeded() }
+            SyncMetrics.batch(destination.name, outcome: "answered", seconds: seconds)
+            SyncMetrics.delivered(destination.name, accepted: counts.accepted, duplicate: counts.duplicate)
+            SyncMetrics.rejected(destination.name, permanent: counts.quarantined, transient: counts.transient)
+            SyncMetrics.lastSuccess(destination.name, clock().timeIntervalSince1970)
+            if counts.transient > 0 && counts.accepted + counts.duplicate + counts.quarantined == 0 {
+                // Every item deferred: back off instead of spinning on the same batch.
+                state.withLock { _ = $0.failed(at: clock()) }
+            }
+            logger.debug("sync.batch", metadata: ["accepted": "\(counts.accepted)", "duplicate": "\(counts.duplicate)",
+                                                  "quarantined": "\(counts.quarantined)", "deferred": "\(counts.transient)"])
+        case let .failed(reason, retryAfter):
+            let next = state.withLock { $0.failed(at: clock(), retryAfter: retryAfter) }
+            try await outbox.recordFailure(destination.name, error: reason)
+            SyncMetrics.batch(destination.name, outcome: "failed", seconds: seconds)
+            logger.warning("sync.batch.failed", metadata: ["reason": "\(reason)", "retryAt": "\(next.timeIntervalSince1970)"])
+        case .empty: break
+        }
+        return outcome
+    }
+
+    /// The schedule's current state (for tests and status).
+    public var retrySchedule: RetrySchedule { state.withLock { $0 } }
+
+    struct Prepared {
+        var records: [JSONValue] = []
+        var digests: [Int64: String] = [:]
+        var unreadable: [(seq: Int64, digest: String, outcome: ItemOutcome)] = []
+    }
+
+    /// Payloads of the items (decrypted from their snapshots in one read).
+    func prepare(_ items: [OutboxItem]) async throws -> Prepared {
+        let store = self.store, applianceId = self.applianceId
+        return try await outbox.database.read { db in
+            var prepared = Prepared()
+            prepared.records.reserveCapacity(items.count)
+            for item in items {
+                do {
+                    guard let kind = RecordKind(rawValue: item.kind) else {
+                        throw SyncError(.recordMissing, "未知的记录类型 \(item.kind)")
+                    }
+                    let payload = BatchEncoding.payload(try store.recordPayload(kind: kind, snapshot: item.snapshot, in: db))
+                    let digest = SyncRecord.digest(of: payload)
+                    prepared.digests[item.seq] = digest
+                    prepared.records.append(BatchEncoding.record(item, payload: payload, digest: digest, applianceId: applianceId))
+                } catch {
+                    // A snapshot that cannot be read can never be sent: quarantine it locally.
+                    prepared.unreadable.append((item.seq, "", .rejected(code: "local.payload", message: "\(error)", permanent: true)))
+                }
+            }
+            return prepared
+        }
+    }
+
+    func handle(_ response: UpstreamResponse, digests: [Int64: String]) async throws -> BatchOutcome {
+        switch response.status {
+        case 200:
+            guard let answer = try? JSONDecoder().decode(BatchResponse.self, from: response.body) else {
+                return .failed(reason: "HTTP 200 with an unreadable body", retryAfter: nil)
+            }
+            var receipts: [(seq: Int64, digest: String, outcome: ItemOutcome)] = []
+            receipts.reserveCapacity(answer.receipts.count)
+            for receipt in answer.receipts {
+                guard let seq = receipt.seq, let digest = digests[seq] else { continue }
+                let outcome: ItemOutcome
+                switch receipt.status {
+                case .accepted: outcome = .accepted
+                case .duplicate: outcome = .duplicate
+                case .rejected:
+                    outcome = .rejected(code: receipt.code ?? "rejected", message: receipt.message ?? "",
+                                        permanent: receipt.permanent ?? false)
+                }
+                receipts.append((seq, digest, outcome))
+            }
+            return .answered(try await outbox.apply(destination.name, receipts: receipts))
+        default:
+            let detail = (try? JSONDecoder().decode(ErrorBody.self, from: response.body)).map { "\($0.error.code): \($0.error.message)" }
+            return .failed(reason: "HTTP \(response.status)" + (detail.map { " \($0)" } ?? ""),
+                           retryAfter: response.retryAfter(now: clock()))
+        }
+    }
+}

@@ -1,0 +1,126 @@
+import Foundation
+import Testing
+@testable import Sync
+import SyncProtocol
+
+@Suite("Uplink (scripted upstream)")
+struct UplinkTests {
+    @Test("one destination down for the whole test while the other stays current")
+    func independentDestinations() async throws {
+        let world = try await SyncWorld.make()
+        defer { world.close() }
+        let bureau = FakeUpstream(), province = FakeUpstream()
+        bureau.mode = .down
+        let up = (world.uplink("bureau", bureau), world.uplink("province", province))
+        try await world.register(0..<30)
+        try await drain(up.1)
+        for _ in 0..<5 { _ = try await up.0.sendBatch() }
+        #expect(province.records.count == 60)
+        let status = try await world.system.status()
+        #expect(status[0].pending == 64 && status[0].consecutiveFailures == 5 && status[0].lastError?.contains("curl 7") == true)
+        #expect(status[1].pending == 0 && status[1].delivered == 60 && status[1].lastError == nil)
+        #expect(up.0.retrySchedule.consecutiveFailures == 5)
+        bureau.mode = .normal
+        try await drain(up.0)
+        #expect(bureau.records.count == 64)
+        #expect(try await world.system.outbox.consistencyProblems().isEmpty)
+    }
+
+    @Test("a dropped response means the same records again: the server says duplicate, nothing doubles")
+    func droppedResponse() async throws {
+        let world = try await SyncWorld.make()
+        defer { world.close() }
+        try await world.register(0..<10)
+        let fake = FakeUpstream()
+        fake.mode = .dropResponse
+        let uplink = world.uplink("province", fake)
+        guard case .failed = try await uplink.sendBatch() else { Issue.record("expected failure"); return }
+        #expect(fake.records.count == 20)
+        fake.mode = .normal
+        guard case let .answered(counts) = try await uplink.sendBatch() else { Issue.record("expected receipts"); return }
+        #expect(counts.duplicate == 20 && counts.accepted == 0)
+        #expect(fake.records.count == 20 && fake.received == 40)
+        #expect(try world.count("SELECT count(*) FROM sync_outbox WHERE destination = 'province' AND receipt = 'duplicate'") == 20)
+    }
+
+    @Test("a poison record goes to quarantine with an alarm, the records behind it flow, redrive re-queues it")
+    func quarantineAndRedrive() async throws {
+        var configuration = SyncWorld.configuration()
+        configuration.destinations[0].batchSize = 3
+        let world = try await SyncWorld.make(configuration)
+        defer { world.close() }
+        try await world.register(0..<5)
+        let fake = FakeUpstream()
+        fake.rejectKinds = ["stay"]
+        let uplink = world.uplink("bureau", fake)
+        try await drain(uplink)
+        let status = try await world.system.status()
+        #expect(status[0].quarantined == 5 && status[0].pending == 0 && status[0].delivered == 9)
+        #expect(try Alarms.open(world.system.store.database).map(\.code) == ["sync.quarantine"])
+        let quarantined = try await world.system.outbox.quarantined("bureau")
+        #expect(quarantined.map(\.kind) == Array(repeating: "stay", count: 5) && quarantined[0].errorCode == "record.kindRefused")
+        // The server is fixed; the operator re-drives one, then the rest.
+        fake.rejectKinds = []
+        #expect(try await world.system.outbox.redrive("bureau", seqs: [quarantined[0].seq]) == 1)
+        try await drain(uplink)
+        #expect(try await world.system.status()[0].quarantined == 4)
+        #expect(try await world.system.outbox.redrive("bureau") == 4)
+        try await drain(uplink)
+        #expect(try await world.system.status()[0].delivered == 14)
+        #expect(try Alarms.open(world.system.store.database).isEmpty)
+        #expect(fake.records.count == 14)
+    }
+
+    @Test("429 and 503 keep the batch queued and honour Retry-After")
+    func overloaded() async throws {
+        let world = try await SyncWorld.make(SyncWorld.configuration(retry: RetryPolicy(initialDelay: 1, maximumDelay: 10)))
+        defer { world.close() }
+        try await world.register(0..<2)
+        let fake = FakeUpstream()
+        fake.mode = .status(429, retryAfter: "120")
+        let uplink = world.uplink("province", fake)
+        guard case let .failed(_, retryAfter) = try await uplink.sendBatch() else { Issue.record("expected failure"); return }
+        #expect(retryAfter == 120)
+        #expect(uplink.retrySchedule.delay(at: Date()) > 100)
+        fake.mode = .status(503, retryAfter: nil)
+        _ = try await uplink.sendBatch()
+        #expect(try await world.system.status()[1].pending == 4)
+        fake.mode = .normal
+        try await drain(uplink)
+        #expect(try await world.system.status()[1].pending == 0 && uplink.retrySchedule.consecutiveFailures == 0)
+    }
+
+    @Test("the service runs, sends what commits queue, and stops on cancellation")
+    func serviceLoop() async throws {
+        let world = try await SyncWorld.make()
+        defer { world.close() }
+        let fake = FakeUpstream()
+        let uplink = world.uplink("province", fake)
+        let task = Task { try await uplink.run() }
+        try await world.register(0..<20)
+        let deadline = Date().addingTimeInterval(10)
+        while fake.records.count < 40, Date() < deadline { try await Task.sleep(for: .milliseconds(20)) }
+        task.cancel()
+        _ = try? await task.value
+        #expect(fake.records.count == 40)
+    }
+
+    @Test("inbox messages are stored before they are acknowledged, once each")
+    func inbox() async throws {
+        let world = try await SyncWorld.make()
+        defer { world.close() }
+        let fake = FakeUpstream()
+        fake.inbox = [
+            InboxMessage(cursor: 1, id: UUID().uuidString.lowercased(), kind: .notice, createdAt: "2026-11-21T08:00:00.000Z",
+                         body: .object(["title": "通知", "text": "演示", "level": "info"])),
+            InboxMessage(cursor: 2, id: UUID().uuidString.lowercased(), kind: .verificationCase, createdAt: "2026-11-21T08:00:01.000Z",
+                         body: .object(["case": "demo"])),
+        ]
+        let uplink = world.uplink("bureau", fake)
+        #expect(try await uplink.pullInbox() == 2)
+        #expect(fake.acknowledged == 2)
+        #expect(try await uplink.pullInbox() == 0)
+        let stored = try await InboxStore(database: world.system.store.database).unhandled()
+        #expect(stored.map(\.kind) == ["notice", "verification.case"])
+    }
+}
