@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "Dictionaries", targets: ["Dictionaries"]),
         .library(name: "Spreadsheet", targets: ["Spreadsheet"]),
         .library(name: "Registry", targets: ["Registry"]),
+        .library(name: "Watchlist", targets: ["Watchlist"]),
         .library(name: "SyncProtocol", targets: ["SyncProtocol"]),
         .library(name: "Sync", targets: ["Sync"]),
         .executable(name: "renfang", targets: ["renfang"]),
@@ -79,11 +80,22 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        // Sealed watchlist bundles (scrypt-hardened tags, AES-GCM details, Ed25519 signatures): sealing,
+        // verified atomic import, matching. protocol-docs/watchlist-bundle.md.
+        .target(
+            name: "Watchlist",
+            dependencies: [
+                "IDCard", "Spreadsheet",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ]
+        ),
         // The admin CLI: read, decode, sim, import, export, stats, audit.
         .executableTarget(
             name: "renfang",
             dependencies: [
                 "IDCard", "SAMProtocol", "ReaderTransport", "ReaderSimulator", "Registry", "Dictionaries", "Spreadsheet",
+                "Watchlist",
                 "Sync",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -100,5 +112,6 @@ let package = Package(
         .testTarget(name: "SyncTests", dependencies: ["Sync", "SyncProtocol", "Registry", "IDCard"]),
         // Runs the built `renfang` binary: sim serve + read over a pty, decode, exit codes.
         .testTarget(name: "RenfangCLITests", dependencies: ["renfang", "ReaderSimulator", "SAMProtocol", "IDCard"]),
+        .testTarget(name: "WatchlistTests", dependencies: ["Watchlist", "IDCard", "Spreadsheet"]),
     ]
 )

@@ -38,6 +38,15 @@ let package = Package(
                 .product(name: "Spreadsheet", package: "renfang"),
             ]
         ),
+        // Sealed watchlists: scrypt cost calibration, sealing rate, 1,000,000-record import (time, peak RSS),
+        // check latency split into scrypt and lookup.
+        .executableTarget(
+            name: "watchlist-bench",
+            dependencies: [
+                .product(name: "IDCard", package: "renfang"),
+                .product(name: "Watchlist", package: "renfang"),
+            ]
+        ),
         // Serial path latency: last byte of the read answer on a pty → cardRead event (p50/p99).
         .executableTarget(
             name: "reader-latency",

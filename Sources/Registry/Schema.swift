@@ -22,6 +22,9 @@ enum Schema {
         migrator.registerMigration("v2.statistics") { db in
             try db.execute(sql: statisticsV2)
         }
+        migrator.registerMigration("v3.alerts") { db in
+            try db.execute(sql: alertsV3)
+        }
         return migrator
     }
 

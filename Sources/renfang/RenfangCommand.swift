@@ -10,6 +10,7 @@ struct RenfangCommand: ParsableCommand {
         subcommands: [
             ReadCommand.self, ReadersCommand.self, DecodeCommand.self, SimCommand.self,
             InitCommand.self, ImportCommand.self, ExportCommand.self, StatsCommand.self, RemindersCommand.self, AuditCommand.self,
+            WatchlistCommand.self,
             QueueCommand.self,
         ]
     )

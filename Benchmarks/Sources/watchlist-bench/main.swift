@@ -1,0 +1,173 @@
+import Foundation
+import IDCard
+import Watchlist
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+// watchlist-bench: the figures of issue 5 (README.md, Watchlist).
+//
+//   swift run -c release --package-path Benchmarks watchlist-bench [--seal-sample N] [--import-people N]
+//
+// 1. scrypt cost calibration (ms per derivation at r=8, p=1 for N = 2^13 … 2^16);
+// 2. sealing at the default cost: entries per second on one core and on every core (a sample, projected to
+//    100,000 entries unless --seal-sample 100000);
+// 3. import of a bundle of 1,000,000 records (500,000 people × ID tag + name tag), sealed at a low test
+//    cost: seconds and peak RSS, measured in a child process that does nothing else;
+// 4. one check at the default cost: p50/p99 of the scrypt step and of the lookup step (on the
+//    1,000,000-record list, hits and misses), and the CPU-years to enumerate 2.6×10^11 ID numbers.
+
+func argument(_ name: String, _ fallback: Int) -> Int {
+    let args = CommandLine.arguments
+    if let i = args.firstIndex(of: name), i + 1 < args.count, let v = Int(args[i + 1]) { return v }
+    return fallback
+}
+
+func peakRSSMiB() -> Double {
+    var usage = rusage()
+    getrusage(RUSAGE_SELF, &usage)
+    return Double(usage.ru_maxrss) / 1024
+}
+
+func percentile(_ values: [Double], _ p: Double) -> Double {
+    let sorted = values.sorted()
+    return sorted[min(sorted.count - 1, Int(Double(sorted.count - 1) * p + 0.5))]
+}
+
+func time(_ body: () throws -> Void) rethrows -> Double {
+    let start = DispatchTime.now().uptimeNanoseconds
+    try body()
+    return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+}
+
+/// Synthetic person `i` (made up: region 440106, a birth date from i, the check character computed).
+func person(_ i: Int) -> WatchlistEntry {
+    var calendar = Calendar(identifier: .gregorian)
+    calendar.timeZone = TimeZone(identifier: "UTC")!
+    let birth = calendar.date(byAdding: .day, value: i / 1000, to: calendar.date(from: DateComponents(year: 1950, month: 1, day: 1))!)!
+    let c = calendar.dateComponents([.year, .month, .day], from: birth)
+    let first17 = String(format: "440106%04d%02d%02d%03d", c.year!, c.month!, c.day!, i % 1000)
+    let id = first17 + String(IDNumber.checkCharacter(forFirst17: first17)!)
+    let given = Array("伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平")
+    let name = "测" + String(given[i % 20]) + String(given[(i / 20) % 20])
+    return WatchlistEntry(identity: WatchlistIdentity(idNumber: id, name: name), category: "稳控人员", level: .two,
+                          instructions: "发现后立即报告社区民警", row: i + 2)
+}
+
+// Child mode: import one bundle and report seconds and peak RSS.
+if CommandLine.arguments.count == 5, CommandLine.arguments[1] == "--import-child" {
+    let args = CommandLine.arguments
+    let store = try WatchlistStore(directory: URL(fileURLWithPath: args[3]))
+    let trusted = TrustedKeys([Array(Data(base64Encoded: args[4])!)])
+    var result: WatchlistStore.ImportResult?
+    let seconds = try time { result = try store.importBundle(at: URL(fileURLWithPath: args[2]), trusted: trusted) }
+    let importRSS = peakRSSMiB()
+    var checker: WatchlistChecker?
+    let loadSeconds = try time { checker = try WatchlistChecker(store: store) }
+    print("\(seconds) \(importRSS) \(result!.entryCount) \(loadSeconds) \(peakRSSMiB()) \(checker!.loadedLists.count)")
+    exit(0)
+}
+
+let cores = ProcessInfo.processInfo.activeProcessorCount
+let root = FileManager.default.temporaryDirectory.appendingPathComponent("watchlist-bench-\(getpid())")
+try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+defer { try? FileManager.default.removeItem(at: root) }
+print("watchlist-bench on \(cores) cores")
+
+// 1. scrypt calibration.
+print("\n1. scrypt cost (r=8, p=1), ms per derivation (median of 7):")
+var msByCost: [UInt8: Double] = [:]
+for log2N: UInt8 in 13...16 {
+    let store = try WatchlistStore(directory: root.appendingPathComponent("cal\(log2N)"))
+    let key = IssuerKey(issuer: "bench")
+    let sealed = try WatchlistSealer.seal([person(1)], key: key, options: SealOptions(listId: "cal", cost: ScryptCost(log2N: log2N)))
+    let file = root.appendingPathComponent("cal\(log2N).rfwl")
+    try Data(sealed.bundle).write(to: file)
+    _ = try store.importBundle(at: file, trusted: TrustedKeys([key.publicKey]))
+    let checker = try WatchlistChecker(store: store)
+    var samples: [Double] = []
+    for i in 0..<7 { samples.append(try time { _ = try checker.prepare(person(100 + i).identity) }) }
+    msByCost[log2N] = percentile(samples, 0.5) * 1000
+    print(String(format: "   N=2^%d: %6.1f ms  (%d MiB)%@", log2N, msByCost[log2N]!, 128 * 8 * (1 << Int(log2N)) >> 20,
+                 log2N == ScryptCost.standard.log2N ? "  ← default" : ""))
+}
+
+// 2. Sealing at the default cost.
+let sample = argument("--seal-sample", 200)
+print("\n2. sealing at the default cost (\(ScryptCost.standard)), \(sample) people with ID + name tags:")
+let sealKey = IssuerKey(issuer: "bench")
+let sampleEntries = (0..<sample).map(person)
+let oneCore = try time {
+    _ = try WatchlistSealer.seal(sampleEntries, key: sealKey, options: SealOptions(listId: "seal", threads: 1))
+}
+let allCores = try time {
+    _ = try WatchlistSealer.seal(sampleEntries, key: sealKey, options: SealOptions(listId: "seal", threads: cores))
+}
+let perCoreTags = Double(sample * 2) / oneCore
+print(String(format: "   one core:  %.1f s → %.1f people/s (%.1f tags/s) per core", oneCore, Double(sample) / oneCore, perCoreTags))
+print(String(format: "   %d cores:   %.1f s → %.1f people/s", cores, allCores, Double(sample) / allCores))
+print(String(format: "   100,000 people (200,000 tags): %.0f min on one core, %.0f min on %d cores (projected)",
+             100_000 / (Double(sample) / oneCore) / 60, 100_000 / (Double(sample) / allCores) / 60, cores))
+print(String(format: "   100,000 ID-only entries: %.1f entries/s per core → %.0f min on one core",
+             perCoreTags, 100_000 / perCoreTags / 60))
+
+// 3. Import of 1,000,000 records.
+let people = argument("--import-people", 500_000)
+print("\n3. import: \(people) people → \(people * 2) records, sealed at the test cost \(ScryptCost.testing):")
+let bigKey = IssuerKey(issuer: "bench")
+var bigSealed: SealedList?
+let sealSeconds = try time {
+    bigSealed = try WatchlistSealer.seal((0..<people).map(person), key: bigKey,
+                                         options: SealOptions(listId: "bureau", cost: .testing))
+}
+let bigFile = root.appendingPathComponent("big.rfwl")
+try Data(bigSealed!.bundle).write(to: bigFile)
+print(String(format: "   sealed in %.1f s, bundle %.1f MiB", sealSeconds, Double(bigSealed!.bundle.count) / 1_048_576))
+bigSealed = nil
+let listDir = root.appendingPathComponent("lists")
+let child = Process()
+child.executableURL = URL(fileURLWithPath: CommandLine.arguments[0])
+child.arguments = ["--import-child", bigFile.path, listDir.path, Data(bigKey.publicKey).base64EncodedString()]
+let pipe = Pipe()
+child.standardOutput = pipe
+try child.run()
+child.waitUntilExit()
+let fields = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    .split(separator: " ").map { Double($0.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0 }
+print(String(format: "   import: %.2f s, peak RSS %.1f MiB, %d records in force   (targets: < 30 s, < 150 MB)",
+             fields[0], fields[1], Int(fields[2])))
+print(String(format: "   loading the list for matching: %.2f s, peak RSS then %.1f MiB", fields[3], fields[4]))
+
+// 4. One check.
+print("\n4. one check at the default cost:")
+let bigStore = try WatchlistStore(directory: listDir)
+let bigChecker = try WatchlistChecker(store: bigStore)
+// The scrypt step at the default cost (a default-cost list beside the big one has the same salt handling).
+let defaultStore = try WatchlistStore(directory: root.appendingPathComponent("cal\(ScryptCost.standard.log2N)"))
+let defaultChecker = try WatchlistChecker(store: defaultStore)
+var scryptSamples: [Double] = []
+for i in 0..<60 { scryptSamples.append(try time { _ = try defaultChecker.prepare(person(1000 + i).identity) }) }
+// The lookup step on the 1,000,000-record list: half hits, half misses.
+var hitSamples: [Double] = [], missSamples: [Double] = []
+var hits = 0
+for i in 0..<4000 {
+    let hit = i % 2 == 0
+    let who = hit ? person((i * 7919) % people) : person(people + i)
+    let prepared = try bigChecker.prepare(who.identity)
+    var found: [WatchlistHit] = []
+    let t = try time { found = try bigChecker.lookup(prepared) }
+    if hit { hitSamples.append(t); hits += found.count } else { missSamples.append(t) }
+}
+let lookups = hitSamples + missSamples
+print(String(format: "   scrypt step: p50 %.1f ms, p99 %.1f ms   (target: 20–50 ms)",
+             percentile(scryptSamples, 0.5) * 1000, percentile(scryptSamples, 0.99) * 1000))
+print(String(format: "   lookup step (1,000,000 records): p50 %.2f µs, p99 %.2f µs   (target: p99 < 10 µs)",
+             percentile(lookups, 0.5) * 1e6, percentile(lookups, 0.99) * 1e6))
+print(String(format: "     hits p50 %.2f µs p99 %.2f µs; misses p50 %.2f µs p99 %.2f µs; %d/%d hits found",
+             percentile(hitSamples, 0.5) * 1e6, percentile(hitSamples, 0.99) * 1e6,
+             percentile(missSamples, 0.5) * 1e6, percentile(missSamples, 0.99) * 1e6, hits, hitSamples.count))
+let checkSeconds = percentile(scryptSamples, 0.5)
+let years = 2.6e11 * checkSeconds / (365.25 * 86_400)
+print(String(format: "   enumerating 2.6×10^11 plausible ID numbers at %.1f ms each: %.0f CPU-years (per list salt)",
+             checkSeconds * 1000, years))

@@ -1,0 +1,214 @@
+import Crypto
+import Foundation
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Checks people against every list in force in a ``WatchlistStore``: the intake paths (card read, desk
+/// registration, manual entry) call ``check(_:now:)`` once per person.
+///
+/// A check normalises the identity, computes scrypt once per distinct (salt, cost) among the lists, then
+/// for every list computes the tag, finds it by binary search in memory and, on a hit, reads and opens
+/// the entry's sealed details. Only tags and file offsets are held in memory (about 44 bytes per entry);
+/// details stay sealed on disk until a hit.
+///
+/// Timing: the work of a check does not depend on whether it hits. scrypt (tens of milliseconds)
+/// dominates and is always done; the search has the same depth either way; on a miss the record next to
+/// where the tag would be is read and an AES-GCM open attempted (and fails), as on a hit. Callers must
+/// answer the kiosk the same way whatever the result (see README.md, Watchlist).
+public final class WatchlistChecker: Sendable {
+    /// The store it reads.
+    public let store: WatchlistStore
+    /// The time zone of "today" for entries' `validUntil` dates.
+    public let timeZone: TimeZone
+    private let lists: Mutex<[LoadedList]>
+
+    /// A checker over every list in `store`, loaded now (a damaged list file is an error).
+    public init(store: WatchlistStore, timeZone: TimeZone = TimeZone(identifier: "Asia/Shanghai")!) throws {
+        self.store = store
+        self.timeZone = timeZone
+        lists = Mutex([])
+        try reload()
+    }
+
+    /// Re-reads the lists from the store (after an import). The lists in force are replaced at once;
+    /// checks running meanwhile finish on the previous set.
+    public func reload() throws {
+        let loaded = try store.listIds().map { try LoadedList(url: store.stateFile($0)) }
+        lists.withLock { $0 = loaded }
+    }
+
+    /// The headers and entry counts of the loaded lists.
+    public var loadedLists: [(header: BundleHeader, entryCount: Int)] {
+        lists.withLock { $0.map { ($0.header, $0.count) } }
+    }
+
+    /// Checks one person against every list in force: ``prepare(_:now:)`` then ``lookup(_:now:)``.
+    public func check(_ identity: WatchlistIdentity, now: Date = Date()) throws -> [WatchlistHit] {
+        try lookup(prepare(identity, now: now), now: now)
+    }
+
+    /// The scrypt step of a check (the slow part): one scrypt per distinct (salt, cost) of the lists in
+    /// force at `now`.
+    public func prepare(_ identity: WatchlistIdentity, now: Date = Date()) throws -> PreparedIdentity {
+        let active = lists.withLock { $0 }.filter { !$0.header.isExpired(at: now) }
+        guard let input = identity.checkInput else {
+            return PreparedIdentity(identity: identity, byIdNumber: false, lists: [], stretched: [])
+        }
+        var cache: [[UInt8]: SymmetricKey] = [:]
+        var stretched: [SymmetricKey] = []
+        for list in active {
+            let key = list.header.salt + [list.header.cost.log2N, list.header.cost.r, list.header.cost.p]
+            if let s = cache[key] { stretched.append(s); continue }
+            let s = try WatchlistCrypto.stretch(input, salt: list.header.salt, cost: list.header.cost)
+            cache[key] = s
+            stretched.append(s)
+        }
+        return PreparedIdentity(identity: identity, byIdNumber: identity.idInput != nil, lists: active, stretched: stretched)
+    }
+
+    /// The lookup step of a check (microseconds): tag, search, and the sealed details of a hit.
+    public func lookup(_ prepared: PreparedIdentity, now: Date = Date()) throws -> [WatchlistHit] {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = timeZone
+        let c = calendar.dateComponents([.year, .month, .day], from: now)
+        let today = String(format: "%04d-%02d-%02d", c.year ?? 0, c.month ?? 0, c.day ?? 0)
+        var hits: [WatchlistHit] = []
+        for (list, stretched) in zip(prepared.lists, prepared.stretched) {
+            let tag = WatchlistCrypto.tag(stretched, listKey: list.listKey)
+            let (index, found) = list.search(tag)
+            let key = WatchlistCrypto.detailsKey(stretched, salt: list.header.salt)
+            let payload = try list.payload(at: Swift.min(index, list.count - 1))
+            let plain = WatchlistCrypto.open(payload, key: key, listId: list.header.listId, tag: tag)
+            guard found, let plain else { continue }
+            let details = try WatchlistDetails(decoding: plain)
+            guard details.isInForce(on: today) else { continue }
+            hits.append(WatchlistHit(listId: list.header.listId, listVersion: list.header.version,
+                                     issuer: list.header.issuer, details: details,
+                                     matchedBy: prepared.byIdNumber ? .idNumber : .nameAndBirthDate,
+                                     nameConfirmed: Self.confirm(prepared.identity, details)))
+        }
+        return hits
+    }
+
+    static func confirm(_ identity: WatchlistIdentity, _ details: WatchlistDetails) -> Bool? {
+        guard let listed = WatchlistIdentity(name: details.name).normalizedName,
+              let given = identity.normalizedName else { return nil }
+        return listed == given
+    }
+}
+
+/// The result of the scrypt step of a check, for ``WatchlistChecker/lookup(_:now:)``.
+public struct PreparedIdentity: @unchecked Sendable {
+    let identity: WatchlistIdentity
+    let byIdNumber: Bool
+    let lists: [LoadedList]
+    let stretched: [SymmetricKey]
+}
+
+/// A person found on a list.
+public struct WatchlistHit: Sendable, Hashable {
+    /// How the person was matched.
+    public enum Match: String, Sendable, Hashable, Codable {
+        /// By the ID number tag.
+        case idNumber
+        /// By the name and birth-date tag (manual entries without a number).
+        case nameAndBirthDate
+    }
+
+    /// The list and the version in force.
+    public var listId: String, listVersion: UInt64
+    /// The list's issuer.
+    public var issuer: String
+    /// The decrypted details of the entry.
+    public var details: WatchlistDetails
+    /// Which tag matched.
+    public var matchedBy: Match
+    /// Whether the checked name equals the listed name (nil when either is missing): a false here on an
+    /// ID-number hit means the card's name differs from the list's, for the police to confirm.
+    public var nameConfirmed: Bool?
+}
+
+/// One list loaded for matching: its header, the sorted tags in one flat buffer, and where each entry's
+/// sealed details are in the state file (read with `pread` on a hit).
+final class LoadedList: @unchecked Sendable {
+    let header: BundleHeader
+    let listKey: SymmetricKey
+    let count: Int
+    private let tags: [UInt64]
+    private let offsets: [UInt64]
+    private let lengths: [UInt16]
+    private let fd: Int32
+
+    init(url: URL) throws {
+        var file = try ChunkedFile(url: url)
+        defer { file.close() }
+        guard try file.bytes(4) == BundleHeader.stateMagic, try file.u8() == BundleHeader.formatVersion else {
+            throw WatchlistError(.damaged, "名单文件已损坏：\(url.path)")
+        }
+        header = try BundleHeader.decodeFields(&file)
+        listKey = SymmetricKey(data: header.listKey)
+        _ = try file.i64()
+        var tags: [UInt64] = [], offsets: [UInt64] = [], lengths: [UInt16] = []
+        while try file.u8() != 0 {
+            try file.withBytes(BundleRecord.tagLength) { tag in
+                var i = tag.startIndex
+                for _ in 0..<4 {
+                    tags.append(tag[i..<i + 8].reduce(0) { $0 << 8 | UInt64($1) })
+                    i += 8
+                }
+            }
+            let length = try file.u16()
+            offsets.append(file.consumed)
+            lengths.append(length)
+            try file.withBytes(Int(length)) { _ in }
+        }
+        let count = try file.u32()
+        let digest = Array(file.digest())
+        guard Int(count) == lengths.count, try file.bytes(32) == digest, try file.atEnd() else {
+            throw WatchlistError(.damaged, "名单文件已损坏（校验和不符）：\(url.path)")
+        }
+        self.count = lengths.count
+        self.tags = tags
+        self.offsets = offsets
+        self.lengths = lengths
+        fd = open(url.path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw WatchlistError(.storage, "无法打开名单文件 \(url.path)") }
+    }
+
+    deinit { close(fd) }
+
+    /// Binary search: the index of `tag` (found) or where it would be inserted. The number of steps
+    /// depends only on the count.
+    func search(_ tag: [UInt8]) -> (Int, Bool) {
+        var key = (UInt64(0), UInt64(0), UInt64(0), UInt64(0))
+        tag.withUnsafeBytes { raw in
+            key = (UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: 0, as: UInt64.self)),
+                   UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self)),
+                   UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: 16, as: UInt64.self)),
+                   UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: 24, as: UInt64.self)))
+        }
+        var low = 0, high = count
+        return tags.withUnsafeBufferPointer { t in
+            while low < high {
+                let mid = (low + high) / 2
+                let e = (t[4 * mid], t[4 * mid + 1], t[4 * mid + 2], t[4 * mid + 3])
+                if e < key { low = mid + 1 } else { high = mid }
+            }
+            let found = low < count && (t[4 * low], t[4 * low + 1], t[4 * low + 2], t[4 * low + 3]) == key
+            return (low, found)
+        }
+    }
+
+    /// The sealed details of entry `index` (empty when the list is empty).
+    func payload(at index: Int) throws -> [UInt8] {
+        guard index >= 0, index < count else { return [] }
+        let length = Int(lengths[index])
+        var bytes = [UInt8](repeating: 0, count: length)
+        let n = bytes.withUnsafeMutableBytes { pread(fd, $0.baseAddress, length, off_t(offsets[index])) }
+        guard n == length else { throw WatchlistError(.storage, "读取名单文件失败") }
+        return bytes
+    }
+}
