@@ -15,7 +15,8 @@ public struct ReconciliationResult: Sendable, Hashable, Codable {
     public var matched: Bool
     /// Sequence numbers the server does not hold (re-queued for sending).
     public var missing: [Int64]
-    /// Sequence numbers the server holds that the appliance did not deliver (reported only).
+    /// Sequence numbers held on both sides with different contents (found by bisection; reported with an
+    /// alarm, never re-sent automatically).
     public var unexpected: [Int64]
 
     /// A result.

@@ -15,7 +15,9 @@ public struct SyntheticRegistrations: Sendable {
     /// Creates 派出所 → 社区 → 小区 → house in `store` (admin).
     public static func prepare(_ store: RegisterStore) async throws -> SyntheticRegistrations {
         let admin = Actor(userId: "sync-demo", role: .admin)
-        let station = try await store.createStation(StationDraft(code: "110105599000", name: "演示派出所"), by: admin)
+        // A fresh station code each time, so a run killed half-way through this can simply prepare again.
+        let code = "110105" + String(format: "%06d", Int.random(in: 0..<1_000_000))
+        let station = try await store.createStation(StationDraft(code: code, name: "演示派出所"), by: admin)
         let community = try await store.createCommunity(
             CommunityDraft(station: station.uuid, regionCode: "110105", streetOffice: "演示街道", name: "演示社区"), by: admin)
         let xiaoqu = try await store.createXiaoqu(XiaoquDraft(community: community.uuid, name: "演示小区", address: "演示路1号"), by: admin)

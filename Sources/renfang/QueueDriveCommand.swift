@@ -21,6 +21,8 @@ struct QueueDriveCommand: ParsableCommand {
     @Option(name: .long, help: "Records per batch.") var batchSize = 20
     @Flag(name: .long, help: "After registering, wait until every queue is empty.") var drain = false
     @Option(name: .long, help: "Give up draining after this many seconds (exit 1).") var timeout: Double = 120
+    @Option(name: .long, help: "The appliance id.") var appliance = "app-crash-01"
+    @Option(name: .long, help: "The Ed25519 batch-signing key file (32 bytes or base64).") var signingKey: String?
 
     func run() throws {
         log.bootstrap()
@@ -31,7 +33,7 @@ struct QueueDriveCommand: ParsableCommand {
                 connectTimeout: 2, requestTimeout: 10, retry: RetryPolicy(initialDelay: 0.05, maximumDelay: 0.5),
                 idlePollInterval: 0.2, inboxInterval: 0, reconcileInterval: 0)
         }
-        let configuration = SyncConfiguration(applianceId: "app-crash-01", destinations: destinations)
+        let configuration = SyncConfiguration(applianceId: appliance, destinations: destinations, signingKeyFile: signingKey)
         var options = RegisterStore.Options()
         options.createIfMissing = true
         let system = try SyncSystem.open(registerPath: register.database, keyFile: register.key,
