@@ -9,6 +9,8 @@ import Registry
 public struct SyntheticRegistrations: Sendable {
     /// The house everyone is registered into.
     public let house: UUID
+    /// Its 小区.
+    public let xiaoqu: UUID
     /// The actor registering people: a desk of the made-up 小区.
     public let actor: Actor
 
@@ -22,7 +24,7 @@ public struct SyntheticRegistrations: Sendable {
             CommunityDraft(station: station.uuid, regionCode: "110105", streetOffice: "演示街道", name: "演示社区"), by: admin)
         let xiaoqu = try await store.createXiaoqu(XiaoquDraft(community: community.uuid, name: "演示小区", address: "演示路1号"), by: admin)
         let house = try await store.createHouse(HouseDraft(xiaoqu: xiaoqu.uuid, roomNumber: "101", usage: "01"), by: admin)
-        return SyntheticRegistrations(house: house.uuid, actor: desk(xiaoqu.uuid))
+        return SyntheticRegistrations(house: house.uuid, xiaoqu: xiaoqu.uuid, actor: desk(xiaoqu.uuid))
     }
 
     static func desk(_ xiaoqu: UUID) -> Actor {
@@ -65,6 +67,6 @@ extension SyntheticRegistrations {
                 """)
         }
         guard let row, let house = UUID(uuidString: row["house"]), let xiaoqu = UUID(uuidString: row["xiaoqu"]) else { return nil }
-        return SyntheticRegistrations(house: house, actor: desk(xiaoqu))
+        return SyntheticRegistrations(house: house, xiaoqu: xiaoqu, actor: desk(xiaoqu))
     }
 }

@@ -125,3 +125,26 @@ final class FailingAfterOutbox: RecordChangeSink {
         if failing.withLock({ $0 }) { throw RegistryError(.storageFailed, "injected") }
     }
 }
+
+@Suite("Alerts in the queue")
+struct AlertQueueTests {
+    @Test("a watchlist alert jumps the queue of both destinations")
+    func alertFirst() async throws {
+        let world = try await SyncWorld.make()
+        defer { world.close() }
+        try await world.register(0..<5)
+        let draft = AlertDraft(listId: "demo-list", listVersion: 1, entryRef: UUID(), level: 1, category: "demo",
+                               instructions: "演示", idNumber: nil, name: nil, device: "sim:demo", xiaoqu: world.demo.xiaoqu)
+        _ = try await world.system.store.raiseAlert(draft, by: Actor(userId: "admin", role: .admin))
+        for destination in ["bureau", "province"] {
+            let first = try await world.system.outbox.pending(destination, limit: 1)
+            #expect(first.map(\.kind) == ["alert"] && first[0].priority == 1)
+            #expect(first[0].seq == (destination == "province" ? 11 : 15))
+        }
+        let fake = FakeUpstream()
+        let uplink = world.uplink("province", fake)
+        _ = try await uplink.sendBatch()
+        #expect(fake.records.values.contains { $0.kind == "alert" })
+        #expect(try await world.system.status()[1].pendingPriority == 0)
+    }
+}
