@@ -109,7 +109,16 @@ let package = Package(
         .testTarget(name: "SpreadsheetTests", dependencies: ["Spreadsheet"]),
         .testTarget(name: "SyncProtocolTests", dependencies: ["SyncProtocol"]),
         .testTarget(name: "RegistryTests", dependencies: ["Registry", "IDCard", "Dictionaries", "Spreadsheet"]),
-        .testTarget(name: "SyncTests", dependencies: ["Sync", "SyncProtocol", "Registry", "IDCard"]),
+        .testTarget(
+            name: "SyncTests",
+            dependencies: [
+                "Sync", "SyncProtocol", "Registry", "IDCard",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
         // Runs the built `renfang` binary: sim serve + read over a pty, decode, exit codes.
         .testTarget(name: "RenfangCLITests", dependencies: ["renfang", "ReaderSimulator", "SAMProtocol", "IDCard"]),
         .testTarget(name: "WatchlistTests", dependencies: ["Watchlist", "IDCard", "Spreadsheet"]),

@@ -28,6 +28,19 @@ public struct BatchSigner: Sendable {
 
     /// The key id the batches carry.
     public var keyId: String { BatchSigning.keyId(of: key.publicKey) }
+
+    /// The 32 raw bytes of the public key, base64 (what `renfang-upstream appliance add --public-key` takes).
+    public var publicKeyBase64: String { key.publicKey.rawRepresentation.base64EncodedString() }
+
+    /// A new random key.
+    public static func generate() -> BatchSigner { BatchSigner(key: Curve25519.Signing.PrivateKey()) }
+
+    /// Writes the private key (base64) to `path`, mode 0600.
+    public func write(to path: String) throws {
+        guard FileManager.default.createFile(atPath: path, contents: Data(key.rawRepresentation.base64EncodedString().utf8),
+                                             attributes: [.posixPermissions: 0o600])
+        else { throw SyncError(.badConfiguration, "无法写入签名密钥：\(path)") }
+    }
 }
 
 /// Builds the wire batch of outbox items directly as canonical JSON (fast: no JSONEncoder round trip).

@@ -80,7 +80,15 @@ public final class Uplink: Service, Sendable {
             let generation = signal.generation
             var idle = true
             if state.withLock({ $0.mayAttempt(at: clock()) }) {
-                if case .answered = try await sendBatch() { idle = false }
+                do {
+                    if case .answered = try await sendBatch() { idle = false }
+                } catch is CancellationError {
+                    return
+                } catch {
+                    // A local failure (database busy, disk full): never end the service, back off and retry.
+                    state.withLock { _ = $0.failed(at: clock()) }
+                    logger.error("sync.batch.error", metadata: ["error": "\(error)"])
+                }
             }
             let now = clock()
             if destination.inboxInterval > 0, now >= nextInbox, inboxSchedule.mayAttempt(at: now) {

@@ -1,4 +1,6 @@
 import Foundation
+import Logging
+import ServiceLifecycle
 import Testing
 @testable import Sync
 import SyncProtocol
@@ -122,5 +124,28 @@ struct UplinkTests {
         #expect(try await uplink.pullInbox() == 0)
         let stored = try await InboxStore(database: world.system.store.database).unhandled()
         #expect(stored.map(\.kind) == ["notice", "verification.case"])
+    }
+}
+
+@Suite("Uplink as a Service")
+struct UplinkServiceTests {
+    @Test("two uplinks in a ServiceGroup deliver, then stop on graceful shutdown")
+    func serviceGroup() async throws {
+        let world = try await SyncWorld.make()
+        defer { world.close() }
+        let bureau = FakeUpstream(), province = FakeUpstream()
+        let uplinks = [world.uplink("bureau", bureau), world.uplink("province", province)]
+        #expect(uplinks.map(\.name) == ["uplink.bureau", "uplink.province"])
+        let group = ServiceGroup(configuration: ServiceGroupConfiguration(
+            services: uplinks.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) }, logger: Logger(label: "test")))
+        let running = Task { try await group.run() }
+        try await world.register(0..<10)
+        let deadline = Date().addingTimeInterval(10)
+        while (bureau.records.count < 24 || province.records.count < 20), Date() < deadline {
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        await group.triggerGracefulShutdown()
+        try await running.value
+        #expect(bureau.records.count == 24 && province.records.count == 20)
     }
 }
