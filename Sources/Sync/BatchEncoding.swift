@@ -92,21 +92,28 @@ enum BatchEncoding {
 
     /// The body of `POST /v1/batches`.
     static func batch(id: UUID, applianceId: String, sentAt: Date, records: [JSONValue], signer: BatchSigner?) throws -> Data {
-        var members: [String: JSONValue] = [
+        let members: [String: JSONValue] = [
             "batchId": .string(id.uuidString.lowercased()),
             "applianceId": .string(applianceId),
             "sentAt": .string(SyncTime.string(sentAt)),
             "records": .array(records),
         ]
-        if let signer {
-            let message = BatchSigning.message(for: .object(members))
-            let signature = try signer.key.signature(for: message)
-            members["signature"] = .object([
-                "alg": .string(BatchSignature.ed25519),
-                "keyId": .string(signer.keyId),
-                "value": .string(signature.base64EncodedString()),
-            ])
-        }
-        return CanonicalJSON.data(.object(members))
+        let unsigned = CanonicalJSON.data(.object(members))
+        guard let signer else { return unsigned }
+        // The signed bytes are the context line and the canonical batch without `signature`; as
+        // `signature` sorts after every other member, the body is that text with the member appended.
+        var message = Data(BatchSigning.context.utf8)
+        message.append(unsigned)
+        let signature = try signer.key.signature(for: message)
+        let member = CanonicalJSON.data(.object([
+            "alg": .string(BatchSignature.ed25519),
+            "keyId": .string(signer.keyId),
+            "value": .string(signature.base64EncodedString()),
+        ]))
+        var body = unsigned.dropLast()
+        body.append(contentsOf: Array(",\"signature\":".utf8))
+        body.append(member)
+        body.append(UInt8(ascii: "}"))
+        return Data(body)
     }
 }

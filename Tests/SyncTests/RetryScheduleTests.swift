@@ -1,4 +1,6 @@
+import Crypto
 import Foundation
+import SyncProtocol
 import Testing
 @testable import Sync
 
@@ -72,4 +74,32 @@ struct RetryScheduleTests {
         #expect(UpstreamResponse(status: 503, headers: ["retry-after": "Wed, 21 Oct 2015 07:29:00 GMT"]).retryAfter(now: now) == 60)
         #expect(UpstreamResponse(status: 503).retryAfter(now: now) == nil)
     }
+}
+
+@Suite("Batch encoding")
+struct BatchEncodingTests {
+    @Test("the signed body is the canonical batch and verifies with the appliance key")
+    func signedBody() throws {
+        let item = OutboxItem(destination: "bureau", seq: 1, envelopeId: UUID(), kind: "houseStatusChange", recordUUID: UUID(),
+                              operation: 1, action: "house.cancel", occurredAtMillis: 1_800_000_000_123, snapshot: Data(),
+                              priority: 0, attempts: 0)
+        let payload: JSONValue = .object(["名字": "演示", "\n": .null])
+        let records = [BatchEncoding.record(item, payload: payload, digest: SyncRecord.digest(of: payload), applianceId: "app-test-01")]
+        let body = try BatchEncoding.batch(id: UUID(), applianceId: "app-test-01", sentAt: Date(timeIntervalSince1970: 1.8e9),
+                                           records: records, signer: TestKeys.signer)
+        let value = try CanonicalJSON.parse(body)
+        #expect(CanonicalJSON.data(value) == body)
+        try BatchSigning.verify(value, publicKey: TestKeys.appliance.publicKey)
+        let batch = try JSONDecoder().decode(RecordBatch.self, from: body)
+        try batch.verifySignature(publicKey: TestKeys.appliance.publicKey)
+        try batch.validate()
+        #expect(batch.records[0].kind == "house_status_change" && batch.records[0].occurredAt == "2027-01-15T08:00:00.123Z")
+        #expect(BatchEncoding.wireKind("houseStatusChange") == "house_status_change" && BatchEncoding.wireKind("person") == "person")
+    }
+}
+
+enum TestKeys {
+    /// A fixed Ed25519 key for the test appliance.
+    static let appliance = try! Curve25519.Signing.PrivateKey(rawRepresentation: Data(repeating: 7, count: 32))
+    static var signer: BatchSigner { BatchSigner(key: appliance) }
 }
