@@ -159,6 +159,28 @@ public struct Outbox: Sendable {
         }
     }
 
+    /// Puts delivered items of `destination` whose sequence numbers fall in `ranges` back in the queue
+    /// (the server says it does not hold them); returns their sequence numbers.
+    public func requeueDelivered(_ destination: String, ranges: [(from: Int64, to: Int64)]) async throws -> [Int64] {
+        guard !ranges.isEmpty else { return [] }
+        return try await database.write { db in try Self.requeueDelivered(db, destination, ranges: ranges) }
+    }
+
+    static func requeueDelivered(_ db: Database, _ destination: String, ranges: [(from: Int64, to: Int64)]) throws -> [Int64] {
+        var seqs: [Int64] = []
+        for range in ranges {
+            let found = try Int64.fetchAll(db, sql: """
+                SELECT seq FROM sync_outbox WHERE destination = ? AND state = 1 AND seq BETWEEN ? AND ? ORDER BY seq
+                """, arguments: [destination, range.from, range.to])
+            for seq in found {
+                try db.execute(sql: "UPDATE sync_outbox SET state = 0, receipt = NULL, delivered_at = NULL WHERE destination = ? AND seq = ?",
+                               arguments: [destination, seq])
+            }
+            seqs += found
+        }
+        return seqs
+    }
+
     /// The quarantined items of `destination` (sequence number, kind, record UUID, error), oldest first.
     public func quarantined(_ destination: String, limit: Int = 100) async throws -> [QuarantinedItem] {
         try await database.read { db in

@@ -26,18 +26,7 @@ extension Uplink {
         let differing = !answer.match && answer.missing.isEmpty ? try await bisect(bounds.from, bounds.to, budget: &budget) : []
         let now = Int64(clock().timeIntervalSince1970 * 1000)
         let result = try await outbox.database.write { db -> ReconciliationResult in
-            var missing: [Int64] = []
-            for range in answer.missing {
-                let seqs = try Int64.fetchAll(db, sql: """
-                    SELECT seq FROM sync_outbox WHERE destination = ? AND state = 1 AND seq BETWEEN ? AND ? ORDER BY seq
-                    """, arguments: [name, range.from, range.to])
-                for seq in seqs {
-                    try db.execute(sql: """
-                        UPDATE sync_outbox SET state = 0, receipt = NULL, delivered_at = NULL WHERE destination = ? AND seq = ?
-                        """, arguments: [name, seq])
-                }
-                missing += seqs
-            }
+            let missing = try Outbox.requeueDelivered(db, name, ranges: answer.missing.map { ($0.from, $0.to) })
             let result = ReconciliationResult(
                 fromSeq: bounds.from, toSeq: bounds.to, localCount: Int(local.count), remoteCount: Int(answer.count),
                 matched: answer.match, missing: missing, unexpected: differing)

@@ -221,7 +221,13 @@ public final class Uplink: Service, Sendable {
                 }
                 receipts.append((seq, digest, outcome))
             }
-            return .answered(try await outbox.apply(destination.name, receipts: receipts))
+            let counts = try await outbox.apply(destination.name, receipts: receipts)
+            // The server's view of the stream: delivered items it says it never got go out again.
+            let requeued = try await outbox.requeueDelivered(destination.name, ranges: answer.missing.map { ($0.from, $0.to) })
+            if !requeued.isEmpty {
+                logger.warning("sync.batch.serverMissing", metadata: ["requeued": "\(requeued.count)"])
+            }
+            return .answered(counts)
         default:
             let detail = (try? JSONDecoder().decode(ErrorBody.self, from: response.body)).map { "\($0.error.code): \($0.error.message)" }
             return .failed(reason: "HTTP \(response.status)" + (detail.map { " \($0)" } ?? ""),
