@@ -15,9 +15,9 @@ public struct ScryptCost: Sendable, Hashable, Codable, CustomStringConvertible {
         self.p = p
     }
 
-    /// The default cost: N = 2^15, r = 8, p = 1 (32 MiB, about 20–50 ms per check on the appliance; see
+    /// The default cost: N = 2^14, r = 12, p = 1 (24 MiB; about 20–50 ms per check on the appliance, see
     /// the `watchlist-bench` figures in README.md).
-    public static let standard = ScryptCost(log2N: 15, r: 8, p: 1)
+    public static let standard = ScryptCost(log2N: 14, r: 12, p: 1)
 
     /// A cheap cost for tests and benchmarks of import (never for real lists).
     public static let testing = ScryptCost(log2N: 1, r: 1, p: 1)

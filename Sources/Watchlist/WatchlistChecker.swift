@@ -14,22 +14,27 @@ import Glibc
 /// the entry's sealed details. Only tags and file offsets are held in memory (about 44 bytes per entry);
 /// details stay sealed on disk until a hit.
 ///
-/// Timing: the work of a check does not depend on whether it hits. scrypt (tens of milliseconds)
-/// dominates and is always done; the search has the same depth either way; on a miss the record next to
-/// where the tag would be is read and an AES-GCM open attempted (and fails), as on a hit. Callers must
-/// answer the kiosk the same way whatever the result (see README.md, Watchlist).
+/// Timing: what a check costs does not depend on whether it hits in any way a kiosk could show. scrypt
+/// (tens of milliseconds) dominates and is always done, whatever the result; the search has the same depth
+/// either way; on a miss the record next to where the tag would be is read and an AES-GCM open attempted
+/// (and fails), as on a hit. A hit adds only the HKDF of its details key and the decoding (a few
+/// microseconds, far below the millisecond jitter of scrypt). Callers must answer the kiosk the same way
+/// whatever the result, and write the alert without making the kiosk wait for it (README.md, Watchlist).
 public final class WatchlistChecker: Sendable {
     /// The store it reads.
     public let store: WatchlistStore
     /// The time zone of "today" for entries' `validUntil` dates.
     public let timeZone: TimeZone
     private let lists: Mutex<[LoadedList]>
+    /// The time zone's offset from UTC, cached for the hour it was computed in.
+    private let offset: Mutex<(hour: Int64, seconds: Int)>
 
     /// A checker over every list in `store`, loaded now (a damaged list file is an error).
     public init(store: WatchlistStore, timeZone: TimeZone = TimeZone(identifier: "Asia/Shanghai")!) throws {
         self.store = store
         self.timeZone = timeZone
         lists = Mutex([])
+        offset = Mutex((hour: Int64.min, seconds: 0))
         try reload()
     }
 
@@ -55,7 +60,7 @@ public final class WatchlistChecker: Sendable {
     public func prepare(_ identity: WatchlistIdentity, now: Date = Date()) throws -> PreparedIdentity {
         let active = lists.withLock { $0 }.filter { !$0.header.isExpired(at: now) }
         guard let input = identity.checkInput else {
-            return PreparedIdentity(identity: identity, byIdNumber: false, lists: [], stretched: [])
+            return PreparedIdentity(name: nil, byIdNumber: false, lists: [], stretched: [])
         }
         var cache: [[UInt8]: SymmetricKey] = [:]
         var stretched: [SymmetricKey] = []
@@ -66,43 +71,70 @@ public final class WatchlistChecker: Sendable {
             cache[key] = s
             stretched.append(s)
         }
-        return PreparedIdentity(identity: identity, byIdNumber: identity.idInput != nil, lists: active, stretched: stretched)
+        return PreparedIdentity(name: identity.normalizedName, byIdNumber: identity.idInput != nil, lists: active,
+                                stretched: stretched)
     }
 
     /// The lookup step of a check (microseconds): tag, search, and the sealed details of a hit.
     public func lookup(_ prepared: PreparedIdentity, now: Date = Date()) throws -> [WatchlistHit] {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = timeZone
-        let c = calendar.dateComponents([.year, .month, .day], from: now)
-        let today = String(format: "%04d-%02d-%02d", c.year ?? 0, c.month ?? 0, c.day ?? 0)
+        let today = Self.day(now, offsetFromUTC(at: now))
         var hits: [WatchlistHit] = []
         for (list, stretched) in zip(prepared.lists, prepared.stretched) {
-            let tag = WatchlistCrypto.tag(stretched, listKey: list.listKey)
+            let tag = WatchlistCrypto.tag(stretched, keyed: list.tagMAC)
             let (index, found) = list.search(tag)
-            let key = WatchlistCrypto.detailsKey(stretched, salt: list.header.salt)
             let payload = try list.payload(at: Swift.min(index, list.count - 1))
-            let plain = WatchlistCrypto.open(payload, key: key, listId: list.header.listId, tag: tag)
-            guard found, let plain else { continue }
+            guard found else {
+                // A miss reads and tries to open a record too (with a key that cannot open it).
+                _ = WatchlistCrypto.open(payload, key: stretched, listId: list.header.listId, tag: tag)
+                continue
+            }
+            let key = WatchlistCrypto.detailsKey(stretched, salt: list.header.salt)
+            guard let plain = WatchlistCrypto.open(payload, key: key, listId: list.header.listId, tag: tag) else { continue }
             let details = try WatchlistDetails(decoding: plain)
             guard details.isInForce(on: today) else { continue }
             hits.append(WatchlistHit(listId: list.header.listId, listVersion: list.header.version,
                                      issuer: list.header.issuer, details: details,
                                      matchedBy: prepared.byIdNumber ? .idNumber : .nameAndBirthDate,
-                                     nameConfirmed: Self.confirm(prepared.identity, details)))
+                                     nameConfirmed: details.name.flatMap { listed in prepared.name.map { $0 == listed } }))
         }
         return hits
     }
 
-    static func confirm(_ identity: WatchlistIdentity, _ details: WatchlistDetails) -> Bool? {
-        guard let listed = WatchlistIdentity(name: details.name).normalizedName,
-              let given = identity.normalizedName else { return nil }
-        return listed == given
+    /// `YYYY-MM-DD` of `date` in `timeZone`, by arithmetic (H. Hinnant's civil-from-days): Foundation's
+    /// Calendar costs several microseconds, more than the rest of a lookup.
+    static func day(_ date: Date, _ offsetFromUTC: Int) -> String {
+        let seconds = Int64(date.timeIntervalSince1970.rounded(.down)) + Int64(offsetFromUTC)
+        let z = (seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400) + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let d = doy - (153 * mp + 2) / 5 + 1
+        let m = mp < 10 ? mp + 3 : mp - 9
+        let y = yoe + era * 400 + (m <= 2 ? 1 : 0)
+        func pad(_ v: Int64, _ width: Int) -> String {
+            let text = String(v)
+            return String(repeating: "0", count: max(0, width - text.count)) + text
+        }
+        return "\(pad(y, 4))-\(pad(m, 2))-\(pad(d, 2))"
     }
+
+    /// ``timeZone``'s offset at `date` (Foundation's answer is slow on Linux: cached per hour).
+    func offsetFromUTC(at date: Date) -> Int {
+        let hour = Int64((date.timeIntervalSince1970 / 3600).rounded(.down))
+        if let cached = offset.withLock({ $0.hour == hour ? $0.seconds : nil }) { return cached }
+        let seconds = timeZone.secondsFromGMT(for: date)
+        offset.withLock { $0 = (hour, seconds) }
+        return seconds
+    }
+
 }
 
 /// The result of the scrypt step of a check, for ``WatchlistChecker/lookup(_:now:)``.
 public struct PreparedIdentity: @unchecked Sendable {
-    let identity: WatchlistIdentity
+    /// The normalised name, to confirm against the listed (normalised) name.
+    let name: String?
     let byIdNumber: Bool
     let lists: [LoadedList]
     let stretched: [SymmetricKey]
@@ -135,9 +167,13 @@ public struct WatchlistHit: Sendable, Hashable {
 /// sealed details are in the state file (read with `pread` on a hit).
 final class LoadedList: @unchecked Sendable {
     let header: BundleHeader
-    let listKey: SymmetricKey
+    /// HMAC-SHA256 keyed with the list key, copied for every tag.
+    let tagMAC: HMAC<SHA256>
     let count: Int
     private let tags: [UInt64]
+    /// `buckets[b] ..< buckets[b + 1]`: the entries whose tag starts with the 16 bits `b` (256 KiB, so a
+    /// search touches a few cache lines instead of ~20 scattered over the whole tag array).
+    private let buckets: [UInt32]
     private let offsets: [UInt64]
     private let lengths: [UInt16]
     private let fd: Int32
@@ -149,7 +185,7 @@ final class LoadedList: @unchecked Sendable {
             throw WatchlistError(.damaged, "名单文件已损坏：\(url.path)")
         }
         header = try BundleHeader.decodeFields(&file)
-        listKey = SymmetricKey(data: header.listKey)
+        tagMAC = HMAC<SHA256>(key: SymmetricKey(data: header.listKey))
         _ = try file.i64()
         var tags: [UInt64] = [], offsets: [UInt64] = [], lengths: [UInt16] = []
         while try file.u8() != 0 {
@@ -171,6 +207,14 @@ final class LoadedList: @unchecked Sendable {
             throw WatchlistError(.damaged, "名单文件已损坏（校验和不符）：\(url.path)")
         }
         self.count = lengths.count
+        var buckets = [UInt32](repeating: 0, count: 65_537)
+        var entry = 0
+        for bucket in 0..<65_536 {
+            buckets[bucket] = UInt32(entry)
+            while entry < lengths.count, Int(tags[4 * entry] >> 48) == bucket { entry += 1 }
+        }
+        buckets[65_536] = UInt32(entry)
+        self.buckets = buckets
         self.tags = tags
         self.offsets = offsets
         self.lengths = lengths
@@ -180,8 +224,8 @@ final class LoadedList: @unchecked Sendable {
 
     deinit { close(fd) }
 
-    /// Binary search: the index of `tag` (found) or where it would be inserted. The number of steps
-    /// depends only on the count.
+    /// Binary search within the tag's 16-bit bucket: the index of `tag` (found) or where it would be
+    /// inserted. The number of steps depends only on the bucket's size, never on the result.
     func search(_ tag: [UInt8]) -> (Int, Bool) {
         var key = (UInt64(0), UInt64(0), UInt64(0), UInt64(0))
         tag.withUnsafeBytes { raw in
@@ -190,7 +234,8 @@ final class LoadedList: @unchecked Sendable {
                    UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: 16, as: UInt64.self)),
                    UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: 24, as: UInt64.self)))
         }
-        var low = 0, high = count
+        let bucket = Int(key.0 >> 48)
+        var low = Int(buckets[bucket]), high = Int(buckets[bucket + 1])
         return tags.withUnsafeBufferPointer { t in
             while low < high {
                 let mid = (low + high) / 2

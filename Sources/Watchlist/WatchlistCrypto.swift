@@ -7,7 +7,8 @@ import Foundation
 /// - `s = scrypt(input, salt, N, r, p)`, 32 bytes, where `input` is `"I:" + normalised ID number` or
 ///   `"N:" + normalised name + "|" + YYYYMMDD`;
 /// - `tag = HMAC-SHA256(listKey, s)`;
-/// - details key `= HKDF-SHA256(ikm: s, salt: salt, info: "renfang-watchlist-details-v1", 32 bytes)`;
+/// - details key `= HKDF-SHA256-Expand(prk: s, info: "renfang-watchlist-details-v1" || salt, 32 bytes)`
+///   (RFC 5869 §3.3: `s` is already a uniformly random 32-byte key, so the extract step is skipped);
 /// - details sealed with AES-256-GCM (random 12-byte nonce), additional data `listId | 0x00 | tag`.
 enum WatchlistCrypto {
     static let detailsInfo = Array("renfang-watchlist-details-v1".utf8)
@@ -21,12 +22,21 @@ enum WatchlistCrypto {
 
     /// The entry tag of a scrypt output under a list key.
     static func tag(_ stretched: SymmetricKey, listKey: SymmetricKey) -> [UInt8] {
-        stretched.withUnsafeBytes { Array(HMAC<SHA256>.authenticationCode(for: $0, using: listKey)) }
+        tag(stretched, keyed: HMAC<SHA256>(key: listKey))
     }
 
-    /// The key sealing an entry's details.
+    /// The entry tag, from an HMAC already keyed with the list key (copied, so the key schedule is done
+    /// once per list instead of once per check).
+    static func tag(_ stretched: SymmetricKey, keyed: HMAC<SHA256>) -> [UInt8] {
+        var mac = keyed
+        stretched.withUnsafeBytes { mac.update(data: $0) }
+        return Array(mac.finalize())
+    }
+
+    /// The key sealing an entry's details: HKDF-Expand of the scrypt output (a uniformly random key, so
+    /// HKDF-Extract adds nothing, RFC 5869 §3.3), with the salt in the info.
     static func detailsKey(_ stretched: SymmetricKey, salt: [UInt8]) -> SymmetricKey {
-        HKDF<SHA256>.deriveKey(inputKeyMaterial: stretched, salt: salt, info: detailsInfo, outputByteCount: 32)
+        HKDF<SHA256>.expand(pseudoRandomKey: stretched, info: detailsInfo + salt, outputByteCount: 32)
     }
 
     static func additionalData(listId: String, tag: [UInt8]) -> [UInt8] {

@@ -109,3 +109,18 @@ struct SealImportTests {
         }
     }
 }
+
+@Suite("Checker internals")
+struct CheckerInternalsTests {
+    @Test("Today by arithmetic agrees with Foundation's calendar")
+    func day() {
+        let shanghai = TimeZone(identifier: "Asia/Shanghai")!
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = shanghai
+        for seconds in stride(from: -2_000_000_000.0, through: 4_000_000_000.0, by: 7_654_321.0) + [1_709_222_399, 1_709_222_400, 951_753_600] {
+            let date = Date(timeIntervalSince1970: seconds)
+            let c = calendar.dateComponents([.year, .month, .day], from: date)
+            #expect(WatchlistChecker.day(date, shanghai.secondsFromGMT(for: date)) == String(format: "%04d-%02d-%02d", c.year!, c.month!, c.day!), "\(seconds)")
+        }
+    }
+}
