@@ -26,14 +26,17 @@ public final class WatchlistChecker: Sendable {
     /// The time zone of "today" for entries' `validUntil` dates.
     public let timeZone: TimeZone
     private let lists: Mutex<[LoadedList]>
+    private let damaged: Mutex<[WatchlistError]>
     /// The time zone's offset from UTC, cached for the hour it was computed in.
     private let offset: Mutex<(hour: Int64, seconds: Int)>
 
-    /// A checker over every list in `store`, loaded now (a damaged list file is an error).
+    /// A checker over every list in `store`, loaded now. A damaged list file is left out and reported in
+    /// ``problems`` (the other lists are still checked; the daemon raises an operator alarm).
     public init(store: WatchlistStore, timeZone: TimeZone = TimeZone(identifier: "Asia/Shanghai")!) throws {
         self.store = store
         self.timeZone = timeZone
         lists = Mutex([])
+        damaged = Mutex([])
         offset = Mutex((hour: Int64.min, seconds: 0))
         try reload()
     }
@@ -41,9 +44,21 @@ public final class WatchlistChecker: Sendable {
     /// Re-reads the lists from the store (after an import). The lists in force are replaced at once;
     /// checks running meanwhile finish on the previous set.
     public func reload() throws {
-        let loaded = try store.listIds().map { try LoadedList(url: store.stateFile($0)) }
+        var loaded: [LoadedList] = []
+        var problems: [WatchlistError] = []
+        for id in store.listIds() {
+            do {
+                loaded.append(try LoadedList(url: store.stateFile(id)))
+            } catch let error as WatchlistError {
+                problems.append(WatchlistError(.damaged, "名单 \(id) 无法加载，未参与比对：\(error.message)"))
+            }
+        }
         lists.withLock { $0 = loaded }
+        damaged.withLock { $0 = problems }
     }
+
+    /// The lists left out at the last load because their file is damaged (empty when all are in force).
+    public var problems: [WatchlistError] { damaged.withLock { $0 } }
 
     /// The headers and entry counts of the loaded lists.
     public var loadedLists: [(header: BundleHeader, entryCount: Int)] {

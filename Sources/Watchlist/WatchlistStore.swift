@@ -72,7 +72,16 @@ public struct WatchlistStore: Sendable {
             throw WatchlistError(.untrustedIssuer, "名单包的签发公钥不在受信任列表中（签发方：\(header.issuer)）")
         }
         let target = stateFile(header.listId)
-        let current = FileManager.default.fileExists(atPath: target.path) ? try StateHeader.read(target) : nil
+        // A damaged state file (checked again at load) can be replaced by a snapshot; a delta needs it intact.
+        var current: StateHeader?
+        do {
+            current = FileManager.default.fileExists(atPath: target.path) ? try StateHeader.read(target) : nil
+        } catch let error as WatchlistError where error.code == .damaged || error.code == .malformed {
+            guard header.kind == .snapshot else {
+                throw WatchlistError(.missingPredecessor, "在用名单文件已损坏，增量包无法应用：请导入完整名单")
+            }
+            current = nil
+        }
         // A refusal found from the header is reported only once the signature is known to be good, so a
         // damaged bundle is reported as damaged.
         let refusal = Self.versionRefusal(header, current: current?.header)

@@ -140,3 +140,31 @@ struct ImportRefusalTests {
         return tags
     }
 }
+
+@Suite("Damaged state files")
+struct DamagedStateTests {
+    @Test("A damaged list is left out of matching and reported; a snapshot replaces it, a delta cannot")
+    func damaged() throws {
+        let w = try World()
+        defer { w.cleanup() }
+        let v1 = try w.seal([Synthetic.entry(1)])
+        try w.importBytes(v1.bundle)
+        try w.importBytes(try w.seal([Synthetic.entry(2)], listId: "local").bundle)
+        var state = try Data(contentsOf: w.store.stateFile("bureau"))
+        state[state.count - 40] ^= 0xFF
+        try state.write(to: w.store.stateFile("bureau"))
+        let checker = try w.checker()
+        #expect(checker.problems.map(\.code) == [.damaged])
+        #expect(try checker.check(Synthetic.entry(1).identity).isEmpty)
+        #expect(try checker.check(Synthetic.entry(2).identity).count == 1)
+        state = try Data(contentsOf: w.store.stateFile("bureau"))
+        state[3] = 0
+        try state.write(to: w.store.stateFile("bureau"))
+        let delta = try w.seal([Synthetic.entry(1), Synthetic.entry(3)], previous: v1.snapshot)
+        expectRefused(.missingPredecessor) { try w.importBytes(delta.bundle) }
+        try w.importBytes(delta.snapshot)
+        try checker.reload()
+        #expect(checker.problems.isEmpty)
+        #expect(try checker.check(Synthetic.entry(3).identity).count == 1)
+    }
+}
