@@ -28,6 +28,6 @@ public struct ScryptCost: Sendable, Hashable, Codable, CustomStringConvertible {
     /// The memory scrypt needs, in bytes (128 · r · N · p, plus the block buffer).
     public var memory: Int { 128 * Int(r) * (1 << Int(log2N)) * Int(p) + 128 * Int(r) * Int(p) + 1024 * 1024 }
 
-    /// `N=2^15 r=8 p=1`.
+    /// `N=2^14 r=12 p=1`.
     public var description: String { "N=2^\(log2N) r=\(r) p=\(p)" }
 }

@@ -90,7 +90,7 @@ extension WatchlistCommand {
         @Option(name: .customLong("valid-until"), help: "Last day (YYYY-MM-DD, Asia/Shanghai) the whole list is in force.")
         var validUntil: String?
 
-        @Option(name: .customLong("cost-log2n"), help: "scrypt cost N = 2^n for a new epoch (default 15; r=8, p=1).")
+        @Option(name: .customLong("cost-log2n"), help: "scrypt cost N = 2^n for a new epoch (default 14, with r=12, p=1).")
         var costLog2N: UInt8 = ScryptCost.standard.log2N
 
         @Option(name: .long, help: "The bundle to write.")
@@ -123,7 +123,8 @@ extension WatchlistCommand {
                 until = day.addingTimeInterval(86_399)
             }
             let options = SealOptions(listId: listId, version: version, validUntil: until,
-                                      cost: ScryptCost(log2N: costLog2N), rotate: rotate)
+                                      cost: ScryptCost(log2N: costLog2N, r: ScryptCost.standard.r, p: ScryptCost.standard.p),
+                                      rotate: rotate)
             let progress = ProgressBar(label: "加密名单")
             let sealed: SealedList
             do {
