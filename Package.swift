@@ -16,7 +16,9 @@ let package = Package(
         .library(name: "Watchlist", targets: ["Watchlist"]),
         .library(name: "SyncProtocol", targets: ["SyncProtocol"]),
         .library(name: "Sync", targets: ["Sync"]),
+        .library(name: "UpstreamServer", targets: ["UpstreamServer"]),
         .executable(name: "renfang", targets: ["renfang"]),
+        .executable(name: "renfang-upstream", targets: ["renfang-upstream"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -26,6 +28,9 @@ let package = Package(
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.5.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.0"),
     ],
     targets: [
         // Pure values: the four card layouts, text-block decoding, ID-number rules, code tables. No I/O.
@@ -90,6 +95,32 @@ let package = Package(
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
             ]
         ),
+        // The reference upstream server of the sync protocol (Hummingbird 2, TLS/mutual TLS, its own SQLite):
+        // batches, dedup, gap detection, reconciliation, inbox, fault injection.
+        .target(
+            name: "UpstreamServer",
+            dependencies: [
+                "SyncProtocol",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // @main of the reference upstream server: serve, appliance add, push, fault, dump. Thin.
+        .executableTarget(
+            name: "renfang-upstream",
+            dependencies: [
+                "UpstreamServer", "SyncProtocol",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         // The admin CLI: read, decode, sim, import, export, stats, audit.
         .executableTarget(
             name: "renfang",
@@ -108,6 +139,8 @@ let package = Package(
         .testTarget(name: "DictionariesTests", dependencies: ["Dictionaries", "IDCard"]),
         .testTarget(name: "SpreadsheetTests", dependencies: ["Spreadsheet"]),
         .testTarget(name: "SyncProtocolTests", dependencies: ["SyncProtocol"]),
+        // Real sockets: curl as the client, certificates from scripts/gen-test-certs; runs the built binary too.
+        .testTarget(name: "UpstreamServerTests", dependencies: ["UpstreamServer", "SyncProtocol", "renfang-upstream", .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "RegistryTests", dependencies: ["Registry", "IDCard", "Dictionaries", "Spreadsheet"]),
         .testTarget(
             name: "SyncTests",

@@ -53,7 +53,7 @@ public struct BatchResponse: Codable, Sendable, Hashable {
     public var batchId: String
     /// One receipt per record, in the same order.
     public var receipts: [Receipt]
-    /// The highest `seq` the server holds for this appliance (0 if none).
+    /// The highest `seq` the server has received from this appliance, held or permanently rejected (0 if none).
     public var highestSeq: Int64
     /// Sequence numbers below `highestSeq` that the server has never received (not counting records it
     /// rejected permanently), as inclusive ranges, at most ``SyncLimits/maxMissingRanges``.
