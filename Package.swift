@@ -145,7 +145,7 @@ let package = Package(
         .testTarget(
             name: "SyncTests",
             dependencies: [
-                "Sync", "SyncProtocol", "Registry", "IDCard",
+                "Sync", "SyncProtocol", "Registry", "IDCard", "UpstreamServer",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "GRDB", package: "GRDB.swift"),
