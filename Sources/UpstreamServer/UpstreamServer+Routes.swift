@@ -6,27 +6,29 @@ import SyncProtocol
 
 extension UpstreamServer {
     /// The protocol endpoints of section 8 of the contract, behind the fault and token middleware.
-    func protocolRouter() -> Router<BasicRequestContext> {
-        let router = Router()
+    func protocolRouter() -> Router<UpstreamContext> {
+        let router = Router(context: UpstreamContext.self)
         router.add(middleware: ProtocolGate(faults: faults, bearerToken: configuration.bearerToken))
         let store = self.store
         let faults = self.faults
         router.get(RouterPath(SyncPaths.health)) { _, _ in try json(["status": "ok"]) }
-        router.post(RouterPath(SyncPaths.batches)) { request, _ in
-            try await Self.batch(request, store: store, rejectKinds: faults.current.rejectKinds)
+        router.post(RouterPath(SyncPaths.batches)) { request, context in
+            try await Self.batch(request, context: context, store: store, rejectKinds: faults.current.rejectKinds)
         }
-        router.post(RouterPath(SyncPaths.reconcile)) { request, _ in
+        router.post(RouterPath(SyncPaths.reconcile)) { request, context in
             let (decoded, failure) = await decode(ReconcileRequest.self, request)
             guard let reconcile = decoded else { return failure! }
             do { try reconcile.validate() } catch let error as SyncProtocolError { return errorResponse(error) }
             guard try store.isRegistered(reconcile.applianceId) else { return errorResponse(SyncProtocolError(.unknownAppliance, "appliance is not registered")) }
+            if let refusal = await context.refusal(for: reconcile.applianceId) { return refusal }
             return try json(store.reconcile(reconcile))
         }
-        router.get(RouterPath(SyncPaths.inbox)) { request, _ in
+        router.get(RouterPath(SyncPaths.inbox)) { request, context in
             let query = request.uri.queryParameters
             guard let appliance = query["appliance"].map(String.init), try store.isRegistered(appliance) else {
                 return errorResponse(SyncProtocolError(.unknownAppliance, "appliance is missing or not registered"))
             }
+            if let refusal = await context.refusal(for: appliance) { return refusal }
             let after = query["after"].map { Int64(String($0)) }
             let limit = query["limit"].map { Int(String($0)) } ?? 50
             guard after.map({ ($0 ?? -1) >= 0 }) ?? true, let limit, (1...SyncLimits.maxInboxPage).contains(limit) else {
@@ -34,18 +36,19 @@ extension UpstreamServer {
             }
             return try json(store.inboxPage(applianceId: appliance, after: after ?? nil, limit: limit))
         }
-        router.post(RouterPath(SyncPaths.inboxAck)) { request, _ in
+        router.post(RouterPath(SyncPaths.inboxAck)) { request, context in
             let (decoded, failure) = await decode(InboxAck.self, request)
             guard let ack = decoded else { return failure! }
             guard ack.upTo >= 1 else { return errorResponse(SyncProtocolError(.inboxInvalid, "upTo must be ≥ 1")) }
             guard try store.isRegistered(ack.applianceId) else { return errorResponse(SyncProtocolError(.unknownAppliance, "appliance is not registered")) }
+            if let refusal = await context.refusal(for: ack.applianceId) { return refusal }
             return try json(store.acknowledge(ack))
         }
         return router
     }
 
     /// `POST /v1/batches`: framing, signature, then per-record receipts.
-    static func batch(_ request: Request, store: UpstreamStore, rejectKinds: Set<String>) async throws -> Response {
+    static func batch(_ request: Request, context: UpstreamContext, store: UpstreamStore, rejectKinds: Set<String>) async throws -> Response {
         let (body, failure) = await collect(request)
         guard let body else { return failure! }
         guard let value = try? CanonicalJSON.parse(body), case .object = value,
@@ -55,6 +58,7 @@ extension UpstreamServer {
         guard try store.isRegistered(applianceId) else {
             return errorResponse(SyncProtocolError(.unknownAppliance, "appliance \(applianceId) is not registered"))
         }
+        if let refusal = await context.refusal(for: applianceId) { return refusal }
         let keyId = value["signature"]?["keyId"]?.stringValue ?? ""
         guard value["signature"] != nil else { return errorResponse(SyncProtocolError(.signatureMissing, "the batch has no signature")) }
         guard let key = try store.publicKey(appliance: applianceId, keyId: keyId) else {
@@ -82,7 +86,7 @@ extension RecordBatch {
 
 /// Faults that answer instead of the handler (500, 429, 503, hang) and the bearer token check.
 struct ProtocolGate: RouterMiddleware {
-    typealias Context = BasicRequestContext
+    typealias Context = UpstreamContext
     let faults: FaultSwitches
     let bearerToken: String?
 

@@ -38,6 +38,14 @@ import Testing
         var answer = try await curl(server.base + "/v1/batches", method: "POST", body: try appliance.batch(appliance.records(1...2)), options: trusted + client)
         #expect(answer.exit == 0 && answer.status == 200)
         #expect(try answer.decode(BatchResponse.self).receipts.count == 2)
+        // A registered appliance whose batches come with another appliance's certificate: refused.
+        let impostor = TestAppliance("RF-TLS-0002")
+        try impostor.register(on: server)
+        answer = try await curl(server.base + "/v1/batches", method: "POST", body: try impostor.batch(impostor.records(1...1)), options: trusted + client)
+        #expect(answer.status == 403 && answer.errorCode == "auth.unknownAppliance")
+        answer = try await curl(server.base + "/v1/inbox?appliance=\(impostor.id)", options: trusted + client)
+        #expect(answer.status == 403)
+        #expect(try await curl(server.base + "/v1/inbox?appliance=\(appliance.id)", options: trusted + client).status == 200)
         // No client certificate, or one from another CA: refused in the handshake.
         answer = try await curl(server.base + "/v1/health", options: trusted)
         #expect(answer.exit != 0 && answer.status == 0)
