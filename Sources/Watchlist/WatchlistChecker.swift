@@ -92,7 +92,6 @@ public final class WatchlistChecker: Sendable {
 
     /// The lookup step of a check (microseconds): tag, search, and the sealed details of a hit.
     public func lookup(_ prepared: PreparedIdentity, now: Date = Date()) throws -> [WatchlistHit] {
-        let today = Self.day(now, offsetFromUTC(at: now))
         var hits: [WatchlistHit] = []
         for (list, stretched) in zip(prepared.lists, prepared.stretched) {
             let tag = WatchlistCrypto.tag(stretched, keyed: list.tagMAC)
@@ -103,10 +102,10 @@ public final class WatchlistChecker: Sendable {
                 _ = WatchlistCrypto.open(payload, key: stretched, listId: list.header.listId, tag: tag)
                 continue
             }
-            let key = WatchlistCrypto.detailsKey(stretched, salt: list.header.salt)
+            let key = WatchlistCrypto.detailsKey(stretched, info: list.detailsInfo)
             guard let plain = WatchlistCrypto.open(payload, key: key, listId: list.header.listId, tag: tag) else { continue }
             let details = try WatchlistDetails(decoding: plain)
-            guard details.isInForce(on: today) else { continue }
+            guard details.isInForce(on: Self.day(now, offsetFromUTC(at: now))) else { continue }
             hits.append(WatchlistHit(listId: list.header.listId, listVersion: list.header.version,
                                      issuer: list.header.issuer, details: details,
                                      matchedBy: prepared.byIdNumber ? .idNumber : .nameAndBirthDate,
@@ -184,6 +183,8 @@ final class LoadedList: @unchecked Sendable {
     let header: BundleHeader
     /// HMAC-SHA256 keyed with the list key, copied for every tag.
     let tagMAC: HMAC<SHA256>
+    /// The HKDF info of the details keys: `"renfang-watchlist-details-v1" || salt`.
+    let detailsInfo: [UInt8]
     let count: Int
     private let tags: [UInt64]
     /// `buckets[b] ..< buckets[b + 1]`: the entries whose tag starts with the 16 bits `b` (256 KiB, so a
@@ -201,6 +202,7 @@ final class LoadedList: @unchecked Sendable {
         }
         header = try BundleHeader.decodeFields(&file)
         tagMAC = HMAC<SHA256>(key: SymmetricKey(data: header.listKey))
+        detailsInfo = WatchlistCrypto.detailsInfo + header.salt
         _ = try file.i64()
         var tags: [UInt64] = [], offsets: [UInt64] = [], lengths: [UInt16] = []
         while try file.u8() != 0 {

@@ -36,7 +36,12 @@ enum WatchlistCrypto {
     /// The key sealing an entry's details: HKDF-Expand of the scrypt output (a uniformly random key, so
     /// HKDF-Extract adds nothing, RFC 5869 §3.3), with the salt in the info.
     static func detailsKey(_ stretched: SymmetricKey, salt: [UInt8]) -> SymmetricKey {
-        HKDF<SHA256>.expand(pseudoRandomKey: stretched, info: detailsInfo + salt, outputByteCount: 32)
+        detailsKey(stretched, info: detailsInfo + salt)
+    }
+
+    /// The details key with the info (`"renfang-watchlist-details-v1" || salt`) already built.
+    static func detailsKey(_ stretched: SymmetricKey, info: [UInt8]) -> SymmetricKey {
+        HKDF<SHA256>.expand(pseudoRandomKey: stretched, info: info, outputByteCount: 32)
     }
 
     static func additionalData(listId: String, tag: [UInt8]) -> [UInt8] {
