@@ -56,17 +56,24 @@ public struct Outbox: Sendable {
     /// The next `limit` pending items of `destination`: priority first, then by sequence number.
     /// Quarantined and delivered items are never returned; memory is bounded by `limit`.
     public func pending(_ destination: String, limit: Int) async throws -> [OutboxItem] {
-        try await database.read { db in try Self.pending(db, destination, limit: limit) }
+        try await pending(destination, after: nil, limit: limit)
     }
 
-    static func pending(_ db: Database, _ destination: String, limit: Int) throws -> [OutboxItem] {
+    /// The next `limit` pending items of `destination` that come after `cursor` (priority, seq) in
+    /// sending order (all of them when `cursor` is nil).
+    public func pending(_ destination: String, after cursor: (priority: Int, seq: Int64)?, limit: Int) async throws -> [OutboxItem] {
+        try await database.read { db in try Self.pending(db, destination, after: cursor, limit: limit) }
+    }
+
+    static func pending(_ db: Database, _ destination: String, after cursor: (priority: Int, seq: Int64)?, limit: Int) throws -> [OutboxItem] {
         let rows = try Row.fetchAll(db.cachedStatement(sql: """
             SELECT o.seq, o.priority, o.attempts, c.uuid, c.kind, c.record_uuid, c.operation, c.action, c.occurred_at, c.snapshot
             FROM sync_outbox o JOIN sync_change c ON c.id = o.change_id
-            WHERE o.destination = ? AND o.state = 0
+            WHERE o.destination = ?1 AND o.state = 0
+              AND (?2 IS NULL OR o.priority < ?2 OR (o.priority = ?2 AND o.seq > ?3))
             ORDER BY o.priority DESC, o.seq
-            LIMIT ?
-            """), arguments: [destination, limit])
+            LIMIT ?4
+            """), arguments: [destination, cursor?.priority, cursor?.seq ?? 0, limit])
         return rows.map { row in
             OutboxItem(
                 destination: destination, seq: row["seq"], envelopeId: UUID(uuidString: row["uuid"]) ?? UUID(),

@@ -81,7 +81,7 @@ public final class Uplink: Service, Sendable {
             var idle = true
             if state.withLock({ $0.mayAttempt(at: clock()) }) {
                 do {
-                    if case .answered = try await sendBatch() { idle = false }
+                    if case .answered = try await sendBatches(maximumBatches: 50) { idle = false }
                 } catch is CancellationError {
                     return
                 } catch {
@@ -122,25 +122,77 @@ public final class Uplink: Service, Sendable {
         }
     }
 
+    /// A batch read from disk, its payloads built and its body encoded, ready to send.
+    struct ReadyBatch: Sendable {
+        var body: Data?
+        var digests: [Int64: String]
+        var unreadable: [(seq: Int64, digest: String, outcome: ItemOutcome)]
+        /// The (priority, seq) of its last item: the next page starts after it.
+        var last: (priority: Int, seq: Int64)
+    }
+
+    /// Reads the next page (after `cursor`, if given) and prepares it; nil when nothing is pending there.
+    func build(after cursor: (priority: Int, seq: Int64)?) async throws -> ReadyBatch? {
+        let items = try await outbox.pending(destination.name, after: cursor, limit: destination.batchSize)
+        guard let lastItem = items.last else { return nil }
+        let prepared = try await prepare(items)
+        let body = prepared.records.isEmpty ? nil : try BatchEncoding.batch(
+            id: UUID(), applianceId: applianceId, sentAt: clock(), records: prepared.records, signer: signer)
+        return ReadyBatch(body: body, digests: prepared.digests, unreadable: prepared.unreadable,
+                          last: (lastItem.priority, lastItem.seq))
+    }
+
     /// Sends the next batch (if any) and applies its receipts; updates the retry schedule and metrics.
     public func sendBatch() async throws -> BatchOutcome {
-        let started = Date()
-        let items = try await outbox.pending(destination.name, limit: destination.batchSize)
-        if items.isEmpty {
+        guard let batch = try await build(after: nil) else {
             SyncMetrics.pending(destination.name, 0)
             return .empty
         }
-        let prepared = try await prepare(items)
-        if !prepared.unreadable.isEmpty {
-            try await outbox.apply(destination.name, receipts: prepared.unreadable)
+        return try await send(batch)
+    }
+
+    /// Sends batches back to back while they are answered, building each next batch while the one
+    /// before it is in flight (one request in flight at a time; the next page starts after the last
+    /// item of the current one). Stops at the first failure, when nothing is pending, or after
+    /// `maximumBatches`. Returns the last outcome.
+    @discardableResult
+    public func sendBatches(maximumBatches: Int = .max) async throws -> BatchOutcome {
+        guard var current = try await build(after: nil) else {
+            SyncMetrics.pending(destination.name, 0)
+            return .empty
         }
-        if prepared.records.isEmpty { return .answered(ReceiptCounts(quarantined: prepared.unreadable.count)) }
+        var sent = 0
+        while true {
+            let cursor = current.last
+            let next = Task { try await self.build(after: cursor) }
+            let outcome: BatchOutcome
+            do {
+                outcome = try await send(current)
+            } catch {
+                next.cancel()
+                throw error
+            }
+            sent += 1
+            guard case .answered = outcome, sent < maximumBatches, state.withLock({ $0.mayAttempt(at: clock()) }) else {
+                next.cancel()
+                return outcome
+            }
+            guard let following = try await next.value else { return outcome }
+            current = following
+        }
+    }
+
+    /// Sends one built batch and applies its answer.
+    func send(_ batch: ReadyBatch) async throws -> BatchOutcome {
+        let started = Date()
+        if !batch.unreadable.isEmpty {
+            try await outbox.apply(destination.name, receipts: batch.unreadable)
+        }
+        guard let body = batch.body else { return .answered(ReceiptCounts(quarantined: batch.unreadable.count)) }
         let outcome: BatchOutcome
         do {
-            let body = try BatchEncoding.batch(id: UUID(), applianceId: applianceId, sentAt: clock(),
-                                               records: prepared.records, signer: signer)
             let response = try await transport.perform(UpstreamRequest(method: "POST", path: SyncPaths.batches, body: body))
-            outcome = try await handle(response, digests: prepared.digests)
+            outcome = try await handle(response, digests: batch.digests)
         } catch let error as TransportError {
             outcome = .failed(reason: error.description, retryAfter: nil)
         }

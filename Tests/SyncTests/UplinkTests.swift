@@ -149,3 +149,26 @@ struct UplinkServiceTests {
         #expect(bureau.records.count == 24 && province.records.count == 20)
     }
 }
+
+@Suite("Pipelined sending")
+struct PipelineTests {
+    @Test("sendBatches builds the next batch while one is in flight: every item once, in order, nothing skipped")
+    func pipelined() async throws {
+        var configuration = SyncWorld.configuration()
+        configuration.destinations[1].batchSize = 7
+        let world = try await SyncWorld.make(configuration)
+        defer { world.close() }
+        try await world.register(0..<30)
+        let fake = FakeUpstream()
+        let uplink = world.uplink("province", fake)
+        guard case .answered = try await uplink.sendBatches() else { Issue.record("expected receipts"); return }
+        #expect(fake.records.count == 60 && fake.received == 60)
+        #expect(try await world.system.status()[1].pending == 0)
+        #expect(try await uplink.sendBatches() == .empty)
+        // A failure stops the pipeline with everything after it still queued.
+        try await world.register(30..<40)
+        fake.mode = .down
+        guard case .failed = try await uplink.sendBatches() else { Issue.record("expected failure"); return }
+        #expect(try await world.system.status()[1].pending == 20)
+    }
+}
