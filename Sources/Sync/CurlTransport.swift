@@ -1,13 +1,37 @@
 import CCurl
 import Dispatch
 import Foundation
+import Synchronization
 
-/// HTTP over libcurl for one destination: one easy handle (so the TLS connection is reused), driven on
-/// its own serial dispatch queue — the blocking `curl_easy_perform` never runs on Swift's cooperative
-/// pool. Mutual TLS (client certificate and key), CA file, optional public-key pinning
-/// (CURLOPT_PINNEDPUBLICKEY), proxy, connect and total timeouts come from the destination's
-/// configuration. Peer and host verification are always on.
-public final class CurlTransport: UpstreamTransport, @unchecked Sendable {
+/// HTTP over libcurl for one destination: ``DestinationConfiguration/inFlight`` easy handles (each keeps
+/// its TLS connection), each driven on its own serial dispatch queue — the blocking `curl_easy_perform`
+/// never runs on Swift's cooperative pool. A request takes a free handle. Mutual TLS (client certificate
+/// and key), CA file, optional public-key pinning (CURLOPT_PINNEDPUBLICKEY), proxy, connect and total
+/// timeouts come from the destination's configuration. Peer and host verification are always on.
+public final class CurlTransport: UpstreamTransport, Sendable {
+    private let handles: [CurlHandle]
+    private let free: Mutex<[Int]>
+    private let next = Mutex(0)
+
+    /// A transport for `destination` of appliance `applianceId` (in `User-Agent`); throws
+    /// ``SyncError/Code/curl`` when libcurl refuses an option.
+    public init(_ destination: DestinationConfiguration, applianceId: String) throws {
+        let count = max(1, destination.inFlight)
+        handles = try (0..<count).map { index in try CurlHandle(destination, applianceId: applianceId, index: index) }
+        free = Mutex(Array(0..<count))
+    }
+
+    /// Performs `request` on a free handle (or, if all are busy, queues it behind one).
+    public func perform(_ request: UpstreamRequest) async throws -> UpstreamResponse {
+        let taken = free.withLock { $0.popLast() }
+        let index = taken ?? next.withLock { n in n = (n + 1) % handles.count; return n }
+        defer { if let taken { free.withLock { $0.append(taken) } } }
+        return try await handles[index].perform(request)
+    }
+}
+
+/// One libcurl easy handle and the serial queue it runs on.
+final class CurlHandle: @unchecked Sendable {
     // The handle is only touched on `queue`.
     private let handle: UnsafeMutableRawPointer
     private let queue: DispatchQueue
@@ -16,13 +40,12 @@ public final class CurlTransport: UpstreamTransport, @unchecked Sendable {
 
     private static let globalInit: Bool = curl_global_init(Int(CURL_GLOBAL_DEFAULT)) == CURLE_OK
 
-    /// A transport for `destination` of appliance `applianceId` (in `User-Agent`); throws ``SyncError/Code/curl`` when libcurl refuses an option.
-    public init(_ destination: DestinationConfiguration, applianceId: String) throws {
+    init(_ destination: DestinationConfiguration, applianceId: String, index: Int) throws {
         guard Self.globalInit, let handle = curl_easy_init() else {
             throw SyncError(.curl, "libcurl 初始化失败")
         }
         self.handle = handle
-        queue = DispatchQueue(label: "renfang.sync.curl.\(destination.name)")
+        queue = DispatchQueue(label: "renfang.sync.curl.\(destination.name).\(index)")
         baseURL = destination.url.hasSuffix("/") ? String(destination.url.dropLast()) : destination.url
         var list: UnsafeMutablePointer<curl_slist>? = nil
         list = curl_slist_append(list, "Content-Type: application/json")
@@ -73,8 +96,8 @@ public final class CurlTransport: UpstreamTransport, @unchecked Sendable {
         curl_slist_free_all(headers)
     }
 
-    /// Performs `request` on this destination's queue.
-    public func perform(_ request: UpstreamRequest) async throws -> UpstreamResponse {
+    /// Performs `request` on this handle's queue.
+    func perform(_ request: UpstreamRequest) async throws -> UpstreamResponse {
         try await withCheckedThrowingContinuation { continuation in
             queue.async {
                 continuation.resume(with: Result { try self.performBlocking(request) })

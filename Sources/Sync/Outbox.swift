@@ -168,17 +168,24 @@ public struct Outbox: Sendable {
 
     /// Puts delivered items of `destination` whose sequence numbers fall in `ranges` back in the queue
     /// (the server says it does not hold them); returns their sequence numbers.
-    public func requeueDelivered(_ destination: String, ranges: [(from: Int64, to: Int64)]) async throws -> [Int64] {
+    /// Only items delivered before `deliveredBefore` (ms since 1970) when given: an answer cannot speak
+    /// for items whose receipts came in after it was sent.
+    public func requeueDelivered(_ destination: String, ranges: [(from: Int64, to: Int64)],
+                                 deliveredBefore: Int64? = nil) async throws -> [Int64] {
         guard !ranges.isEmpty else { return [] }
-        return try await database.write { db in try Self.requeueDelivered(db, destination, ranges: ranges) }
+        return try await database.write { db in
+            try Self.requeueDelivered(db, destination, ranges: ranges, deliveredBefore: deliveredBefore)
+        }
     }
 
-    static func requeueDelivered(_ db: Database, _ destination: String, ranges: [(from: Int64, to: Int64)]) throws -> [Int64] {
+    static func requeueDelivered(_ db: Database, _ destination: String, ranges: [(from: Int64, to: Int64)],
+                                 deliveredBefore: Int64? = nil) throws -> [Int64] {
         var seqs: [Int64] = []
         for range in ranges {
             let found = try Int64.fetchAll(db, sql: """
-                SELECT seq FROM sync_outbox WHERE destination = ? AND state = 1 AND seq BETWEEN ? AND ? ORDER BY seq
-                """, arguments: [destination, range.from, range.to])
+                SELECT seq FROM sync_outbox WHERE destination = ? AND state = 1 AND seq BETWEEN ? AND ?
+                  AND (? IS NULL OR delivered_at < ?) ORDER BY seq
+                """, arguments: [destination, range.from, range.to, deliveredBefore, deliveredBefore])
             for seq in found {
                 try db.execute(sql: "UPDATE sync_outbox SET state = 0, receipt = NULL, delivered_at = NULL WHERE destination = ? AND seq = ?",
                                arguments: [destination, seq])

@@ -25,7 +25,7 @@ extension SyncConfiguration {
 
 extension DestinationConfiguration {
     enum CodingKeys: String, CodingKey {
-        case name, url, kinds, batchSize = "batch_size", tls, proxy, connectTimeout = "connect_timeout"
+        case name, url, kinds, batchSize = "batch_size", inFlight = "in_flight", tls, proxy, connectTimeout = "connect_timeout"
         case requestTimeout = "request_timeout", bearerToken = "bearer_token", retry, idlePollInterval = "idle_poll_interval"
         case inboxInterval = "inbox_interval", reconcileInterval = "reconcile_interval"
     }
@@ -39,6 +39,7 @@ extension DestinationConfiguration {
             name: name, url: url,
             kinds: try c.decodeIfPresent([String].self, forKey: .kinds) ?? d.kinds,
             batchSize: try c.decodeIfPresent(Int.self, forKey: .batchSize) ?? d.batchSize,
+            inFlight: try c.decodeIfPresent(Int.self, forKey: .inFlight) ?? d.inFlight,
             tls: try c.decodeIfPresent(TLSConfiguration.self, forKey: .tls) ?? d.tls,
             proxy: try c.decodeIfPresent(String.self, forKey: .proxy),
             connectTimeout: try c.decodeIfPresent(Double.self, forKey: .connectTimeout) ?? d.connectTimeout,

@@ -49,6 +49,9 @@ public struct SyncConfiguration: Sendable, Hashable, Codable {
             guard (1...10_000).contains(destination.batchSize) else {
                 throw SyncError(.badConfiguration, "\(key).batch_size 应在 1 到 10000 之间")
             }
+            guard (1...4).contains(destination.inFlight) else {
+                throw SyncError(.badConfiguration, "\(key).in_flight 应在 1 到 4 之间")
+            }
             guard destination.connectTimeout > 0, destination.requestTimeout > 0 else {
                 throw SyncError(.badConfiguration, "\(key).connect_timeout / request_timeout 必须大于 0")
             }
@@ -74,6 +77,9 @@ public struct DestinationConfiguration: Sendable, Hashable, Codable {
     public var kinds: [String]
     /// Records per batch (default 200).
     public var batchSize: Int
+    /// Batches in flight at once (default 2, at most 4): the next batch is sent while the server is still
+    /// storing the one before; each has its own libcurl handle. 1 sends strictly one after the other.
+    public var inFlight: Int
     /// TLS: CA file, client certificate and key, optional pinned public key.
     public var tls: TLSConfiguration
     /// A proxy URL (`http://proxy:3128`, `socks5h://…`), or nil for none.
@@ -95,7 +101,7 @@ public struct DestinationConfiguration: Sendable, Hashable, Codable {
 
     /// A destination.
     public init(
-        name: String, url: String, kinds: [String] = ["*"], batchSize: Int = 200, tls: TLSConfiguration = TLSConfiguration(),
+        name: String, url: String, kinds: [String] = ["*"], batchSize: Int = 200, inFlight: Int = 2, tls: TLSConfiguration = TLSConfiguration(),
         proxy: String? = nil, connectTimeout: Double = 10, requestTimeout: Double = 60, bearerToken: String? = nil,
         retry: RetryPolicy = RetryPolicy(), idlePollInterval: Double = 5, inboxInterval: Double = 60,
         reconcileInterval: Double = 3600
@@ -104,6 +110,7 @@ public struct DestinationConfiguration: Sendable, Hashable, Codable {
         self.url = url
         self.kinds = kinds
         self.batchSize = batchSize
+        self.inFlight = inFlight
         self.tls = tls
         self.proxy = proxy
         self.connectTimeout = connectTimeout

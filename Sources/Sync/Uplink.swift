@@ -151,40 +151,44 @@ public final class Uplink: Service, Sendable {
         return try await send(batch)
     }
 
-    /// Sends batches back to back while they are answered, building each next batch while the one
-    /// before it is in flight (one request in flight at a time; the next page starts after the last
-    /// item of the current one). Stops at the first failure, when nothing is pending, or after
-    /// `maximumBatches`. Returns the last outcome.
+    /// Sends batches back to back while they are answered, keeping up to
+    /// ``DestinationConfiguration/inFlight`` of them with the server and building each next batch (the
+    /// pending items after the last one launched, in sending order) while the earlier ones are in flight.
+    /// Batches are launched in order; receipts are applied as each answer comes. Stops launching at the
+    /// first failure (waiting for those in flight), when nothing is pending, or after `maximumBatches`.
+    /// Returns the last outcome.
     @discardableResult
     public func sendBatches(maximumBatches: Int = .max) async throws -> BatchOutcome {
-        guard var current = try await build(after: nil) else {
-            SyncMetrics.pending(destination.name, 0)
-            return .empty
-        }
-        var sent = 0
+        var inFlight: [Task<BatchOutcome, any Error>] = []
+        var cursor: (priority: Int, seq: Int64)?
+        var launched = 0
+        var last: BatchOutcome = .empty
+        var stop = false
+        defer { for task in inFlight { task.cancel() } }
         while true {
-            let cursor = current.last
-            let next = Task { try await self.build(after: cursor) }
-            let outcome: BatchOutcome
-            do {
-                outcome = try await send(current)
-            } catch {
-                next.cancel()
-                throw error
+            while !stop, inFlight.count < max(1, destination.inFlight), launched < maximumBatches {
+                guard let batch = try await build(after: cursor) else {
+                    stop = true
+                    break
+                }
+                cursor = batch.last
+                inFlight.append(Task { try await self.send(batch) })
+                launched += 1
             }
-            sent += 1
-            guard case .answered = outcome, sent < maximumBatches, state.withLock({ $0.mayAttempt(at: clock()) }) else {
-                next.cancel()
-                return outcome
+            guard !inFlight.isEmpty else {
+                if launched == 0 { SyncMetrics.pending(destination.name, 0) }
+                return last
             }
-            guard let following = try await next.value else { return outcome }
-            current = following
+            let outcome = try await inFlight.removeFirst().value
+            if case .failed = last {} else { last = outcome }  // a failure is what the caller must see
+            if case .answered = outcome, state.withLock({ $0.mayAttempt(at: clock()) }) {} else { stop = true }
+            if launched >= maximumBatches { stop = true }
         }
     }
 
     /// Sends one built batch and applies its answer.
     func send(_ batch: ReadyBatch) async throws -> BatchOutcome {
-        let started = Date()
+        let started = Date(), sentAt = clock()
         if !batch.unreadable.isEmpty {
             try await outbox.apply(destination.name, receipts: batch.unreadable)
         }
@@ -192,7 +196,7 @@ public final class Uplink: Service, Sendable {
         let outcome: BatchOutcome
         do {
             let response = try await transport.perform(UpstreamRequest(method: "POST", path: SyncPaths.batches, body: body))
-            outcome = try await handle(response, digests: batch.digests)
+            outcome = try await handle(response, digests: batch.digests, sentAt: sentAt)
         } catch let error as TransportError {
             outcome = .failed(reason: error.description, retryAfter: nil)
         }
@@ -253,7 +257,7 @@ public final class Uplink: Service, Sendable {
         }
     }
 
-    func handle(_ response: UpstreamResponse, digests: [Int64: String]) async throws -> BatchOutcome {
+    func handle(_ response: UpstreamResponse, digests: [Int64: String], sentAt: Date) async throws -> BatchOutcome {
         switch response.status {
         case 200:
             guard let answer = try? JSONDecoder().decode(BatchResponse.self, from: response.body) else {
@@ -275,7 +279,8 @@ public final class Uplink: Service, Sendable {
             }
             let counts = try await outbox.apply(destination.name, receipts: receipts)
             // The server's view of the stream: delivered items it says it never got go out again.
-            let requeued = try await outbox.requeueDelivered(destination.name, ranges: answer.missing.map { ($0.from, $0.to) })
+            let requeued = try await outbox.requeueDelivered(destination.name, ranges: answer.missing.map { ($0.from, $0.to) },
+                                                             deliveredBefore: Int64(sentAt.timeIntervalSince1970 * 1000))
             if !requeued.isEmpty {
                 logger.warning("sync.batch.serverMissing", metadata: ["requeued": "\(requeued.count)"])
             }
