@@ -1,13 +1,15 @@
 import Foundation
 import GRDB
 import Registry
+import ServiceLifecycle
 
 /// The register with its sync queue: what the daemon composes.
 ///
 /// ```swift
 /// let system = try SyncSystem.open(registerPath: p, keyFile: k, configuration: config, options: options)
-/// let services = try system.uplinks()          // one Service per destination (libcurl)
-/// // add `services` to the daemon's ServiceGroup; use `system.store` for the register operations
+/// let services = try system.services()         // one uplink per destination (libcurl) + the disk monitor
+/// // add `services` to the daemon's ServiceGroup; use `system.store` for the register operations and
+/// // `system.diskPressure.check(optional: true)` before storing a photo
 /// ```
 public final class SyncSystem: Sendable {
     /// The validated configuration.
@@ -58,6 +60,13 @@ public final class SyncSystem: Sendable {
             Uplink(system: self, destination: destination, transport: try CurlTransport(destination, applianceId: configuration.applianceId),
                    signer: signer)
         }
+    }
+
+    /// Every long-running part, for the daemon's ServiceGroup: the uplinks and the disk-pressure monitor.
+    public func services(signer: BatchSigner? = nil) throws -> [any Service] {
+        var services: [any Service] = try uplinks(signer: signer)
+        services.append(DiskPressureService(pressure: diskPressure, database: store.database))
+        return services
     }
 
     /// The queue status of every destination.

@@ -172,3 +172,16 @@ struct PipelineTests {
         #expect(try await world.system.status()[1].pending == 20)
     }
 }
+
+@Suite("SyncSystem composition")
+struct CompositionTests {
+    @Test("services() gives one uplink per destination and the disk monitor")
+    func services() async throws {
+        let world = try await SyncWorld.make()
+        defer { world.close() }
+        let services = try world.system.services(signer: BatchSigner.generate())
+        #expect(services.count == 3)
+        #expect((services[0] as? Uplink)?.name == "uplink.bureau" && (services[1] as? Uplink)?.name == "uplink.province")
+        #expect((services[2] as? DiskPressureService)?.name == "sync.disk")
+    }
+}
