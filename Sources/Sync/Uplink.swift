@@ -76,7 +76,12 @@ public final class Uplink: Service, Sendable {
         var inboxSchedule = RetrySchedule(policy: destination.retry)
         var nextInbox = clock()
         var nextReconcile = clock().addingTimeInterval(min(destination.reconcileInterval, 60))
+        var nextGauges = clock()
         while !Task.isCancelled {
+            if clock() >= nextGauges {
+                nextGauges = clock().addingTimeInterval(15)
+                await refreshGauges()
+            }
             let generation = signal.generation
             var idle = true
             if state.withLock({ $0.mayAttempt(at: clock()) }) {
@@ -222,6 +227,15 @@ public final class Uplink: Service, Sendable {
         case .empty: break
         }
         return outcome
+    }
+
+    /// Sets the pending, quarantined and oldest-age gauges of this destination from the database.
+    func refreshGauges() async {
+        guard let status = try? await outbox.status(configured: [destination.name]).first(where: { $0.destination == destination.name })
+        else { return }
+        SyncMetrics.pending(destination.name, status.pending)
+        SyncMetrics.quarantined(destination.name, status.quarantined)
+        SyncMetrics.oldestAge(destination.name, status.oldestAge(at: clock()) ?? 0)
     }
 
     /// The schedule's current state (for tests and status).
