@@ -17,6 +17,7 @@ let package = Package(
         .library(name: "SyncProtocol", targets: ["SyncProtocol"]),
         .library(name: "Sync", targets: ["Sync"]),
         .library(name: "UpstreamServer", targets: ["UpstreamServer"]),
+        .library(name: "Feed", targets: ["Feed"]),
         .executable(name: "renfang", targets: ["renfang"]),
         .executable(name: "renfang-upstream", targets: ["renfang-upstream"]),
     ],
@@ -123,6 +124,17 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // The in-process event bus and the local feed: NDJSON over Unix sockets for LED and big-screen
+        // controllers (public topics) and for alert consumers (restricted socket).
+        .target(
+            name: "Feed",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         // The admin CLI: read, decode, sim, import, export, stats, audit.
         .executableTarget(
             name: "renfang",
@@ -154,6 +166,9 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
+        .testTarget(name: "FeedTests", dependencies: [
+            "Feed", .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ]),
         // Runs the built `renfang` binary: sim serve + read over a pty, decode, exit codes.
         .testTarget(name: "RenfangCLITests", dependencies: ["renfang", "ReaderSimulator", "SAMProtocol", "IDCard"]),
         .testTarget(name: "WatchlistTests", dependencies: ["Watchlist", "IDCard", "Spreadsheet"]),
