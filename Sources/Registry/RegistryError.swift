@@ -62,6 +62,12 @@ public struct RegistryError: Error, Sendable, Hashable, CustomStringConvertible 
         public static let keyMalformed = Code(rawValue: "key.malformed")
         /// The key does not decrypt the data already in the database.
         public static let keyWrong = Code(rawValue: "key.wrong")
+        /// A backup could not be written (disk, permissions, an existing file).
+        public static let backupFailed = Code(rawValue: "backup.failed")
+        /// A file offered for restore is not a sound register this version and key can use.
+        public static let backupInvalid = Code(rawValue: "backup.invalid")
+        /// The register to restore over is open in another process (renfangd running).
+        public static let backupInUse = Code(rawValue: "backup.inUse")
         /// A stored ciphertext does not decrypt (corruption, or a value moved between columns).
         public static let decryptFailed = Code(rawValue: "crypto.decryptFailed")
     }

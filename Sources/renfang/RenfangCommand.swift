@@ -12,6 +12,7 @@ struct RenfangCommand: ParsableCommand {
             InitCommand.self, ImportCommand.self, ExportCommand.self, StatsCommand.self, RemindersCommand.self, AuditCommand.self,
             WatchlistCommand.self,
             QueueCommand.self,
+            BackupCommand.self, RestoreCommand.self,
         ]
     )
 }

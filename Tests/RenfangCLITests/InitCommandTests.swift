@@ -26,6 +26,33 @@ struct InitCommandTests {
         #expect(verify.stdout.hasPrefix("OK 1"), "one audited write: the station; \(verify.stdout)")
     }
 
+    @Test("backup while the register exists, restore it elsewhere; a second backup to the same file and a broken restore are refused")
+    func backupAndRestore() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let key = dir.appendingPathComponent("data.key").path
+        let options = ["--database", dir.appendingPathComponent("r.sqlite").path, "--key", key]
+        #expect(try renfang(["init", "--station-code", "110105001", "--station-name", "测试派出所"] + options).status == 0)
+        let file = dir.appendingPathComponent("backup.sqlite").path
+        let backup = try renfang(["backup", "--out", file] + options)
+        #expect(backup.status == 0, "\(backup.stderr)")
+        #expect(backup.stdout.contains("sha256"))
+        let twice = try renfang(["backup", "--out", file] + options)
+        #expect(twice.status == 1)
+        #expect(twice.stderr.contains("backup.failed"))
+
+        let restoredOptions = ["--database", dir.appendingPathComponent("restored.sqlite").path, "--key", key]
+        let restore = try renfang(["restore", file] + restoredOptions)
+        #expect(restore.status == 0, "\(restore.stderr)")
+        let verify = try renfang(["audit", "verify"] + restoredOptions)
+        #expect(verify.stdout.hasPrefix("OK 1"), "the station's entry came back; the backup's own entry is after the copy: \(verify.stdout)")
+
+        try Data("garbage".utf8).write(to: dir.appendingPathComponent("bad.sqlite"))
+        let refused = try renfang(["restore", dir.appendingPathComponent("bad.sqlite").path] + restoredOptions)
+        #expect(refused.status == 1)
+        #expect(refused.stderr.contains("backup.invalid"))
+    }
+
     @Test("init then import: houses and residents land, names carry their pinyin initials, ID numbers are not in clear")
     func initAndImport() throws {
         let dir = try temporaryDirectory()
