@@ -17,7 +17,9 @@ extension RegisterStore {
             guard let sql = try self.staySearchSQL(db, search, scope: scope, disclosure: disclosure,
                                                    limit: limit + 1, offset: offset)
             else { return StaySearchPage(hits: [], offset: offset, limit: limit, hasMore: false) }
-            var hits = try QueryRows.map(db, sql) { try self.staySearchHit($0, disclosure) }
+            // The stays of one person share one sealed ID number: open each distinct one once.
+            var opened: [Data: String] = [:]
+            var hits = try QueryRows.map(db, sql) { try self.staySearchHit($0, disclosure, opened: &opened) }
             let hasMore = hits.count > limit
             hits.removeLast(max(0, hits.count - limit))
             return StaySearchPage(hits: hits, offset: offset, limit: limit, hasMore: hasMore)
@@ -64,11 +66,17 @@ extension RegisterStore {
 
     /// A hit from a row of ``staySearchSQL(_:_:scope:disclosure:limit:offset:)``, reading columns by
     /// position (a name lookup per column costs as much as the rest of the decoding).
-    private func staySearchHit(_ row: Row, _ disclosure: IDNumberDisclosure) throws -> StaySearchHit {
+    private func staySearchHit(_ row: Row, _ disclosure: IDNumberDisclosure, opened: inout [Data: String]) throws -> StaySearchHit {
         let masked: String? = row[12]
         var idNumber = masked
         if disclosure == .full, let sealed = row[20] as Data? {
-            idNumber = try cipher.openText(sealed, for: .personIdNumber)
+            if let known = opened[sealed] {
+                idNumber = known
+            } else {
+                let text = try cipher.openText(sealed, for: .personIdNumber)
+                opened[sealed] = text
+                idNumber = text
+            }
         }
         func uuid(_ index: Int) -> UUID { (row[index] as String?).flatMap(UUID.parseStored) ?? UUID(uuid: nullUUIDBytes) }
         func date(_ index: Int) -> RegisterDate? { (row[index] as String?).flatMap(RegisterDate.parseStored) }

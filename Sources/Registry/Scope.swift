@@ -22,7 +22,7 @@ public enum Scope: Sendable, Hashable {
         case .securityOfficer, .auditor:
             return .nothing
         case let .police(station):
-            guard let id = try Int64.fetchOne(db, sql: "SELECT id FROM station WHERE uuid = ?",
+            guard let id = try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM station WHERE uuid = ?"),
                                               arguments: [station.dbText])
             else { return .nothing }
             return .station(id)
