@@ -13,7 +13,7 @@ extension RegisterStore {
         let disclosure = IDNumberDisclosure.of(actor.role)
         let limit = min(max(search.limit, 1), StaySearch.maximumLimit)
         let offset = max(search.offset, 0)
-        return try await read(actor) { db, scope in
+        return try quickRead(actor) { db, scope in
             guard let sql = try self.staySearchSQL(db, search, scope: scope, disclosure: disclosure,
                                                    limit: limit + 1, offset: offset)
             else { return StaySearchPage(hits: [], offset: offset, limit: limit, hasMore: false) }

@@ -83,6 +83,20 @@ public final class RegisterStore: Sendable {
     }
 }
 
+extension RegisterStore {
+    /// A short read (a search page, one record: well under a few milliseconds) run on the calling
+    /// thread. GRDB's async read hops to the reader's dispatch queue and back, which costs two thread
+    /// switches, more than an indexed lookup itself; a synchronous pool read runs the block on the
+    /// caller's thread. Long reads (statistics, reports, exports) use ``read(_:_:)``.
+    func quickRead<T: Sendable>(_ actor: Actor, _ body: (Database, Scope) throws -> T) throws -> T {
+        do {
+            return try writer.read { db in try body(db, Scope.resolve(actor, in: db)) }
+        } catch let error as DatabaseError {
+            throw RegistryError.storage(error)
+        }
+    }
+}
+
 extension RegistryError {
     /// A constraint of the schema refused a write that validation let through (a bug to report), or
     /// another SQLite error.

@@ -72,6 +72,12 @@ if breakdown {
     try await searchBreakdown(store, runs: runs)
     exit(0)
 }
+if let loop = ProcessInfo.processInfo.environment["REGISTRY_BENCH_ID_LOOP"].flatMap(Int.init) {
+    // For a profiler: `loop` ID-number searches that find nothing, as police.
+    let police = try await policeActor(store, station: 0)
+    for _ in 0..<loop { _ = try await store.searchStays(StaySearch(idNumber: "110105199003071311"), for: police) }
+    exit(0)
+}
 if extra {
     try await extraTimings(store, runs: runs)
     exit(0)
