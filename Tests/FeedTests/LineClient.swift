@@ -42,7 +42,7 @@ final class LineClient: @unchecked Sendable {
     }
 
     /// The next line as a JSON object, or `nil` at end of stream; throws after `timeout`.
-    func next(timeout: Duration = .seconds(5)) async throws -> [String: Any]? {
+    func next(timeout: Duration = .seconds(60)) async throws -> [String: Any]? {
         guard let line = try await nextLine(timeout: timeout) else { return nil }
         guard let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else {
             throw ClientError("not an object: \(line)")
@@ -51,7 +51,7 @@ final class LineClient: @unchecked Sendable {
     }
 
     /// The next line of `type` (skipping heartbeats unless asked for), or `nil` at end of stream.
-    func next(type: String, timeout: Duration = .seconds(5)) async throws -> [String: Any]? {
+    func next(type: String, timeout: Duration = .seconds(60)) async throws -> [String: Any]? {
         let deadline = ContinuousClock.now + timeout
         while true {
             guard let object = try await next(timeout: deadline - ContinuousClock.now) else { return nil }
@@ -60,7 +60,7 @@ final class LineClient: @unchecked Sendable {
     }
 
     /// The next raw line, `nil` at end of stream.
-    func nextLine(timeout: Duration = .seconds(5)) async throws -> String? {
+    func nextLine(timeout: Duration = .seconds(60)) async throws -> String? {
         let deadline = ContinuousClock.now + timeout
         while true {
             if let newline = buffer.firstIndex(of: UInt8(ascii: "\n")) {
@@ -83,7 +83,7 @@ final class LineClient: @unchecked Sendable {
     }
 
     /// Waits until the server closes the connection (reading and discarding what is left).
-    func waitForClose(timeout: Duration = .seconds(5)) async throws -> Bool {
+    func waitForClose(timeout: Duration = .seconds(60)) async throws -> Bool {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
             guard (try await nextLine(timeout: deadline - ContinuousClock.now)) != nil else { return true }
