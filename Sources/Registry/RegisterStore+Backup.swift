@@ -78,7 +78,11 @@ extension RegisterStore {
             throw RegistryError(.backupInUse, "登记数据库正在被进程 \(holder) 使用：请先停止 renfangd 再恢复")
         }
         let staging = path + ".restoring"
-        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: staging + suffix) }
+        /// The staged copy and its side files (a refused restore leaves nothing behind).
+        func removeStaging() {
+            for suffix in ["", "-wal", "-shm", "-journal"] { try? FileManager.default.removeItem(atPath: staging + suffix) }
+        }
+        removeStaging()
         do {
             // Copy first (the source may be on read-only media), then check the copy.
             var configuration = Configuration()
@@ -90,7 +94,7 @@ extension RegisterStore {
             try checkIntegrity(output, what: "备份文件")
             try output.close()
         } catch {
-            for suffix in ["", "-wal", "-shm", "-journal"] { try? FileManager.default.removeItem(atPath: staging + suffix) }
+            removeStaging()
             if let error = error as? RegistryError { throw error }
             throw RegistryError(.backupInvalid, "备份文件无法使用：\(describe(error))")
         }
@@ -105,7 +109,7 @@ extension RegisterStore {
                 throw RegistryError(.backupInvalid, "备份文件的审计链已损坏（\(broken.message)）：拒绝恢复")
             }
         } catch let error as RegistryError {
-            for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: staging + suffix) }
+            removeStaging()
             if error.code == .backupInvalid { throw error }
             throw RegistryError(.backupInvalid, "备份文件无法使用：\(error.message)")
         }
