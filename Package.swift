@@ -18,6 +18,10 @@ let package = Package(
         .library(name: "Sync", targets: ["Sync"]),
         .library(name: "UpstreamServer", targets: ["UpstreamServer"]),
         .library(name: "Feed", targets: ["Feed"]),
+        .library(name: "Accounts", targets: ["Accounts"]),
+        .library(name: "WebAPI", targets: ["WebAPI"]),
+        .library(name: "Appliance", targets: ["Appliance"]),
+        .executable(name: "renfangd", targets: ["renfangd"]),
         .executable(name: "renfang", targets: ["renfang"]),
         .executable(name: "renfang-upstream", targets: ["renfang-upstream"]),
     ],
@@ -33,6 +37,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.0"),
         .package(url: "https://github.com/apple/swift-certificates", from: "1.0.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "5.0.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.0.0"),
     ],
     targets: [
         // Pure values: the four card layouts, text-block decoding, ID-number rules, code tables. No I/O.
@@ -135,12 +141,60 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        // The admin CLI: read, decode, sim, import, export, stats, audit.
+        // Operator accounts in the register's database: scrypt password hashes, roles with their scope,
+        // lock, login throttling, sessions with CSRF tokens.
+        .target(
+            name: "Accounts",
+            dependencies: [
+                "Registry",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // The HTTP API under /api/v1 (Hummingbird): auth and roles, register operations, queries, statistics,
+        // imports/exports, watchlist and alerts, queue, audit, SSE, health, metrics. protocol-docs/openapi.yaml.
+        .target(
+            name: "WebAPI",
+            dependencies: [
+                "Registry", "Accounts", "Watchlist", "Sync", "Feed", "IDCard", "Dictionaries", "Spreadsheet",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ]
+        ),
+        // The daemon's composition: configuration (YAML), the intake pipeline, the reader, reminder and
+        // systemd-notify services, and the ServiceGroup that runs them with the uplinks, feed and HTTP.
+        .target(
+            name: "Appliance",
+            dependencies: [
+                "IDCard", "SAMProtocol", "ReaderTransport", "Registry", "Accounts", "Watchlist", "Sync", "Feed", "WebAPI",
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ]
+        ),
+        // @main of the daemon: thin.
+        .executableTarget(
+            name: "renfangd",
+            dependencies: [
+                "Appliance",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // The admin CLI: read, decode, sim, import, export, stats, audit, users.
         .executableTarget(
             name: "renfang",
             dependencies: [
                 "IDCard", "SAMProtocol", "ReaderTransport", "ReaderSimulator", "Registry", "Dictionaries", "Spreadsheet",
-                "Watchlist",
+                "Watchlist", "Accounts",
                 "Sync",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -172,5 +226,19 @@ let package = Package(
         // Runs the built `renfang` binary: sim serve + read over a pty, decode, exit codes.
         .testTarget(name: "RenfangCLITests", dependencies: ["renfang", "ReaderSimulator", "SAMProtocol", "IDCard"]),
         .testTarget(name: "WatchlistTests", dependencies: ["Watchlist", "IDCard", "Spreadsheet"]),
+        .testTarget(name: "AccountsTests", dependencies: ["Accounts", "Registry"]),
+        // Real sockets: the API served by Hummingbird on a loopback port, driven by HummingbirdTesting's live client.
+        .testTarget(name: "WebAPITests", dependencies: [
+            "WebAPI", "Registry", "Accounts", "Watchlist", "Sync", "Feed", "IDCard",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HummingbirdTesting", package: "hummingbird"),
+        ]),
+        // Configuration validation, the intake pipeline, and renfangd run as a process with the emulator.
+        .testTarget(name: "ApplianceTests", dependencies: [
+            "Appliance", "renfangd", "ReaderSimulator", "Registry", "Accounts", "Watchlist", "Sync", "Feed", "IDCard",
+            "UpstreamServer",
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
     ]
 )

@@ -1,0 +1,2 @@
+/// The daemon's composition (filled in by the daemon work).
+public enum Appliance {}
