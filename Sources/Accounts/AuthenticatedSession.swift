@@ -11,12 +11,19 @@ public struct AuthenticatedSession: Sendable, Hashable {
     public var csrfToken: String
     /// When the session ends unless used again.
     public var expiresAt: Date
+    /// The operator's name for the pages (never logged).
+    public var displayName: String
+    /// Whether the user must choose a new password before anything else.
+    public var mustChangePassword: Bool
 
     /// A session.
-    public init(user: String, actor: Actor, csrfToken: String, expiresAt: Date) {
+    public init(user: String, actor: Actor, csrfToken: String, expiresAt: Date, displayName: String = "",
+                mustChangePassword: Bool = false) {
         self.user = user
         self.actor = actor
         self.csrfToken = csrfToken
         self.expiresAt = expiresAt
+        self.displayName = displayName
+        self.mustChangePassword = mustChangePassword
     }
 }

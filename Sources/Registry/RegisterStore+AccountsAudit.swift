@@ -1,0 +1,38 @@
+import Foundation
+import GRDB
+
+extension RegisterStore {
+    /// The audit entry point of the accounts module (logins, logouts, user management): appends one entry
+    /// to the register's hash-chained audit log inside the caller's write transaction on ``database``, so
+    /// the entry and the account change it records commit or roll back together.
+    ///
+    /// The actor is given as text because a failed login may name no known user (`actor` `-`, role
+    /// `anonymous`). `action` must start with `auth.` or `account.`; the target kind is `account`. `detail`
+    /// must hold nothing personal: role names, reasons, client addresses — never a password, a hash, a
+    /// display name or a login name that is not a known user.
+    @discardableResult
+    public func appendAccountAudit(
+        _ db: Database, at date: Date, actor: String, actorRole: String, action: String,
+        targetUuid: UUID? = nil, detail: String? = nil
+    ) throws -> AuditEntry {
+        guard action.hasPrefix("auth.") || action.hasPrefix("account.") else {
+            throw RegistryError(.validationFailed, "审计动作必须以 auth. 或 account. 开头")
+        }
+        let last = try Row.fetchOne(db.cachedStatement(sql: "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1"))
+        var entry = AuditEntry(
+            seq: (last?["seq"] as Int64? ?? 0) + 1, at: Timestamp.text(date), actor: actor, actorRole: actorRole,
+            action: action, targetKind: "account", targetUuid: targetUuid?.uuidString.lowercased(), beforeDigest: nil,
+            afterDigest: nil, detail: detail, prevHash: last?["hash"] ?? AuditChain.genesis, hash: "")
+        entry.hash = AuditChain.hash(of: entry)
+        try db.cachedStatement(
+            sql: """
+                INSERT INTO audit_log (seq, at, actor, actor_role, action, target_kind, target_uuid,
+                                       before_digest, after_digest, detail, prev_hash, hash)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """).execute(
+            arguments: [entry.seq, entry.at, entry.actor, entry.actorRole, entry.action, entry.targetKind,
+                        entry.targetUuid, entry.beforeDigest, entry.afterDigest, entry.detail, entry.prevHash,
+                        entry.hash])
+        return entry
+    }
+}
