@@ -3,7 +3,7 @@ SWIFT ?= swift
 BUILD_FLAGS ?=
 PREFIX ?= /usr/local
 
-.PHONY: all setup build test demo bench fuzz clean
+.PHONY: all setup build test demo bench fuzz clean install deb
 
 all: build
 
@@ -36,3 +36,48 @@ fuzz:
 
 clean:
 	rm -rf .build Benchmarks/.build Fuzz/.build
+
+# --- install and deb ---------------------------------------------------------------------------------
+# make install [PREFIX=/usr/local] [DESTDIR=/staging]: release build of renfangd, renfang and
+# renfang-upstream (Swift runtime linked statically), then binaries, systemd unit, sysusers.d,
+# tmpfiles.d, udev rules and the default configuration (never over an existing one).
+# BINDIR_FROM=DIR takes already-built binaries from DIR instead of building (the packaging tests).
+BINARIES := renfangd renfang renfang-upstream
+BINDIR_FROM ?=
+RELEASE_FLAGS ?= -c release --static-swift-stdlib
+UNITDIR ?= /lib/systemd/system
+SYSUSERSDIR ?= /usr/lib/sysusers.d
+TMPFILESDIR ?= /usr/lib/tmpfiles.d
+UDEVRULESDIR ?= /lib/udev/rules.d
+SYSCONFDIR ?= /etc
+DOCDIR ?= $(PREFIX)/share/doc/renfang
+DEB_DIR ?= $(CURDIR)/.build/deb
+DEB_VERSION ?= 0.7.0+git$(shell git rev-list --count HEAD 2>/dev/null || echo 0)
+DEB_ARCH ?= $(shell dpkg --print-architecture 2>/dev/null || echo amd64)
+
+INSTALL_BINDIR = $(if $(BINDIR_FROM),$(BINDIR_FROM),$(shell $(SWIFT) build $(RELEASE_FLAGS) $(BUILD_FLAGS) --show-bin-path))
+
+install:
+	$(if $(BINDIR_FROM),,$(foreach b,$(BINARIES),$(SWIFT) build $(RELEASE_FLAGS) $(BUILD_FLAGS) --product $(b) &&) true)
+	install -d -m 0755 $(DESTDIR)$(PREFIX)/bin
+	$(foreach b,$(BINARIES),install -m 0755 $(INSTALL_BINDIR)/$(b) $(DESTDIR)$(PREFIX)/bin/$(b) &&) true
+	install -d -m 0755 $(DESTDIR)$(UNITDIR) $(DESTDIR)$(SYSUSERSDIR) $(DESTDIR)$(TMPFILESDIR) $(DESTDIR)$(UDEVRULESDIR) $(DESTDIR)$(DOCDIR)
+	sed 's#/usr/bin/renfangd#$(PREFIX)/bin/renfangd#; s#/usr/share/doc/renfang#$(DOCDIR)#' systemd/renfangd.service > $(DESTDIR)$(UNITDIR)/renfangd.service
+	chmod 0644 $(DESTDIR)$(UNITDIR)/renfangd.service
+	install -m 0644 systemd/sysusers.d/renfang.conf $(DESTDIR)$(SYSUSERSDIR)/renfang.conf
+	install -m 0644 systemd/tmpfiles.d/renfang.conf $(DESTDIR)$(TMPFILESDIR)/renfang.conf
+	install -m 0644 udev/60-renfang-readers.rules $(DESTDIR)$(UDEVRULESDIR)/60-renfang-readers.rules
+	install -m 0644 README.md $(DESTDIR)$(DOCDIR)/README.md
+	install -m 0644 etc/renfang.yaml $(DESTDIR)$(DOCDIR)/renfang.yaml.example
+	install -d -m 0755 $(DESTDIR)$(SYSCONFDIR)/renfang
+	@if [ -e $(DESTDIR)$(SYSCONFDIR)/renfang/renfang.yaml ]; then \
+	  echo "install: keeping the existing $(DESTDIR)$(SYSCONFDIR)/renfang/renfang.yaml (the default is $(DOCDIR)/renfang.yaml.example)"; \
+	else \
+	  install -m 0640 etc/renfang.yaml $(DESTDIR)$(SYSCONFDIR)/renfang/renfang.yaml; \
+	fi
+
+# make deb: a .deb of `make install PREFIX=/usr` in $(DEB_DIR) (DEB_VERSION, DEB_ARCH, BINDIR_FROM).
+deb:
+	rm -rf $(DEB_DIR)/root
+	$(MAKE) --no-print-directory install DESTDIR=$(DEB_DIR)/root PREFIX=/usr $(if $(BINDIR_FROM),BINDIR_FROM=$(BINDIR_FROM)) BUILD_FLAGS="$(BUILD_FLAGS)"
+	scripts/make-deb $(DEB_DIR)/root $(DEB_VERSION) $(DEB_ARCH) $(DEB_DIR)
