@@ -13,6 +13,7 @@ struct RenfangCommand: ParsableCommand {
             WatchlistCommand.self,
             QueueCommand.self,
             BackupCommand.self, RestoreCommand.self,
+            UsersCommand.self,
         ]
     )
 }
