@@ -16,10 +16,11 @@ import Glibc
 ///
 /// Timing: what a check costs does not depend on whether it hits in any way a kiosk could show. scrypt
 /// (tens of milliseconds) dominates and is always done, whatever the result; the search has the same depth
-/// either way; on a miss the record next to where the tag would be is read and an AES-GCM open attempted
-/// (and fails), as on a hit. A hit adds only the HKDF of its details key and the decoding (a few
-/// microseconds, far below the millisecond jitter of scrypt). Callers must answer the kiosk the same way
-/// whatever the result, and write the alert without making the kiosk wait for it (README.md, Watchlist).
+/// either way; on a miss the record next to where the tag would be is read and opened with the key derived
+/// as for a hit (and fails), so hits and misses do the same cryptography and I/O. A hit adds only the
+/// decoding of its details (under a microsecond, far below the millisecond jitter of scrypt). Callers
+/// must answer the kiosk the same way whatever the result, and write the alert without making the kiosk
+/// wait for it (README.md, Watchlist).
 public final class WatchlistChecker: Sendable {
     /// The store it reads.
     public let store: WatchlistStore
@@ -29,6 +30,8 @@ public final class WatchlistChecker: Sendable {
     private let damaged: Mutex<[WatchlistError]>
     /// The time zone's offset from UTC, cached for the hour it was computed in.
     private let offset: Mutex<(hour: Int64, seconds: Int)>
+    /// Today's `YYYY-MM-DD` and its local day number (days since 1970-01-01 in ``timeZone``).
+    private let todayCache: Mutex<(day: Int64, text: String)>
 
     /// A checker over every list in `store`, loaded now. A damaged list file is left out and reported in
     /// ``problems`` (the other lists are still checked; the daemon raises an operator alarm).
@@ -38,6 +41,7 @@ public final class WatchlistChecker: Sendable {
         lists = Mutex([])
         damaged = Mutex([])
         offset = Mutex((hour: Int64.min, seconds: 0))
+        todayCache = Mutex((day: Int64.min, text: ""))
         try reload()
     }
 
@@ -90,28 +94,34 @@ public final class WatchlistChecker: Sendable {
                                 stretched: stretched)
     }
 
-    /// The lookup step of a check (microseconds): tag, search, and the sealed details of a hit.
+    /// The lookup step of a check (microseconds): per list the tag, the search, and reading and opening
+    /// the record found (on a miss, the record next to where the tag would be, which does not open), then
+    /// decoding the details of a hit. Hits and misses do the same work up to the decoding.
     public func lookup(_ prepared: PreparedIdentity, now: Date = Date()) throws -> [WatchlistHit] {
         var hits: [WatchlistHit] = []
+        var today: String?
         for (list, stretched) in zip(prepared.lists, prepared.stretched) {
-            let tag = WatchlistCrypto.tag(stretched, keyed: list.tagMAC)
-            let (index, found) = list.search(tag)
-            let payload = try list.payload(at: Swift.min(index, list.count - 1))
-            guard found else {
-                // A miss reads and tries to open a record too (with a key that cannot open it).
-                _ = WatchlistCrypto.open(payload, key: stretched, listId: list.header.listId, tag: tag)
-                continue
-            }
-            let key = WatchlistCrypto.detailsKey(stretched, info: list.detailsInfo)
-            guard let plain = WatchlistCrypto.open(payload, key: key, listId: list.header.listId, tag: tag) else { continue }
-            let details = try WatchlistDetails(decoding: plain)
-            guard details.isInForce(on: Self.day(now, offsetFromUTC(at: now))) else { continue }
+            guard let details = try list.match(stretched) else { continue }
+            let day = today ?? self.today(now)
+            today = day
+            guard details.isInForce(on: day) else { continue }
             hits.append(WatchlistHit(listId: list.header.listId, listVersion: list.header.version,
                                      issuer: list.header.issuer, details: details,
                                      matchedBy: prepared.byIdNumber ? .idNumber : .nameAndBirthDate,
                                      nameConfirmed: details.name.flatMap { listed in prepared.name.map { $0 == listed } }))
         }
         return hits
+    }
+
+    /// `YYYY-MM-DD` of `date` in ``timeZone``, kept for the local day it was computed for.
+    func today(_ date: Date) -> String {
+        let offset = offsetFromUTC(at: date)
+        let seconds = Int64(date.timeIntervalSince1970.rounded(.down)) + Int64(offset)
+        let dayNumber = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
+        if let cached = todayCache.withLock({ $0.day == dayNumber ? $0.text : nil }) { return cached }
+        let text = Self.day(date, offset)
+        todayCache.withLock { $0 = (dayNumber, text) }
+        return text
     }
 
     /// `YYYY-MM-DD` of `date` in `timeZone`, by arithmetic (H. Hinnant's civil-from-days): Foundation's
@@ -181,10 +191,12 @@ public struct WatchlistHit: Sendable, Hashable {
 /// sealed details are in the state file (read with `pread` on a hit).
 final class LoadedList: @unchecked Sendable {
     let header: BundleHeader
-    /// HMAC-SHA256 keyed with the list key, copied for every tag.
-    let tagMAC: HMAC<SHA256>
+    /// HMAC-SHA256 keyed with the list key (key schedule done once), for the tags.
+    let tagKey: HMACKey
     /// The HKDF info of the details keys: `"renfang-watchlist-details-v1" || salt`.
     let detailsInfo: [UInt8]
+    /// `listId || 0x00`: the start of every record's additional data (the tag follows).
+    let additionalDataPrefix: [UInt8]
     let count: Int
     private let tags: [UInt64]
     /// `buckets[b] ..< buckets[b + 1]`: the entries whose tag starts with the 16 bits `b` (256 KiB, so a
@@ -201,8 +213,9 @@ final class LoadedList: @unchecked Sendable {
             throw WatchlistError(.damaged, "名单文件已损坏：\(url.path)")
         }
         header = try BundleHeader.decodeFields(&file)
-        tagMAC = HMAC<SHA256>(key: SymmetricKey(data: header.listKey))
+        tagKey = HMACKey(SymmetricKey(data: header.listKey))
         detailsInfo = WatchlistCrypto.detailsInfo + header.salt
+        additionalDataPrefix = Array(header.listId.utf8) + [0]
         _ = try file.i64()
         var tags: [UInt64] = [], offsets: [UInt64] = [], lengths: [UInt16] = []
         while try file.u8() != 0 {
@@ -241,16 +254,41 @@ final class LoadedList: @unchecked Sendable {
 
     deinit { close(fd) }
 
+    /// One list's part of a lookup: the tag of `stretched`, the search, then the record found read with
+    /// `pread` and opened with the details key, whether the tag was found or not (on a miss the record
+    /// next to where the tag would be does not open: another key, another tag in its additional data).
+    /// The details of a hit, or nil. Buffers are on the stack: no allocation besides swift-crypto's.
+    func match(_ stretched: SymmetricKey) throws -> WatchlistDetails? {
+        guard count > 0 else { return nil }
+        let key = WatchlistCrypto.detailsKey(stretched, info: detailsInfo)
+        let prefix = additionalDataPrefix.count
+        return try withUnsafeTemporaryAllocation(byteCount: prefix + BundleRecord.tagLength, alignment: 8) { aad in
+            additionalDataPrefix.withUnsafeBytes { aad.copyMemory(from: $0) }
+            let tag = UnsafeMutableRawBufferPointer(rebasing: aad[prefix...])
+            stretched.withUnsafeBytes { s in
+                tagKey.authenticate(s).withUnsafeBytes { tag.copyMemory(from: $0) }
+            }
+            let (index, found) = search(UnsafeRawBufferPointer(tag))
+            let entry = Swift.min(index, count - 1)
+            let length = Int(lengths[entry])
+            return try withUnsafeTemporaryAllocation(byteCount: length, alignment: 8) { payload in
+                let n = pread(fd, payload.baseAddress, length, off_t(offsets[entry]))
+                guard n == length else { throw WatchlistError(.storage, "读取名单文件失败") }
+                let plain = WatchlistCrypto.open(UnsafeRawBufferPointer(payload), key: key,
+                                                 additionalData: UnsafeRawBufferPointer(aad))
+                guard found, let plain else { return nil }
+                return try plain.withUnsafeBytes { try WatchlistDetails(decoding: $0) }
+            }
+        }
+    }
+
     /// Binary search within the tag's 16-bit bucket: the index of `tag` (found) or where it would be
     /// inserted. The number of steps depends only on the bucket's size, never on the result.
-    func search(_ tag: [UInt8]) -> (Int, Bool) {
-        var key = (UInt64(0), UInt64(0), UInt64(0), UInt64(0))
-        tag.withUnsafeBytes { raw in
-            key = (UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: 0, as: UInt64.self)),
-                   UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self)),
-                   UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: 16, as: UInt64.self)),
-                   UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: 24, as: UInt64.self)))
-        }
+    func search(_ tag: UnsafeRawBufferPointer) -> (Int, Bool) {
+        let key = (UInt64(bigEndian: tag.loadUnaligned(fromByteOffset: 0, as: UInt64.self)),
+                   UInt64(bigEndian: tag.loadUnaligned(fromByteOffset: 8, as: UInt64.self)),
+                   UInt64(bigEndian: tag.loadUnaligned(fromByteOffset: 16, as: UInt64.self)),
+                   UInt64(bigEndian: tag.loadUnaligned(fromByteOffset: 24, as: UInt64.self)))
         let bucket = Int(key.0 >> 48)
         var low = Int(buckets[bucket]), high = Int(buckets[bucket + 1])
         return tags.withUnsafeBufferPointer { t in
@@ -262,15 +300,5 @@ final class LoadedList: @unchecked Sendable {
             let found = low < count && (t[4 * low], t[4 * low + 1], t[4 * low + 2], t[4 * low + 3]) == key
             return (low, found)
         }
-    }
-
-    /// The sealed details of entry `index` (empty when the list is empty).
-    func payload(at index: Int) throws -> [UInt8] {
-        guard index >= 0, index < count else { return [] }
-        let length = Int(lengths[index])
-        var bytes = [UInt8](repeating: 0, count: length)
-        let n = bytes.withUnsafeMutableBytes { pread(fd, $0.baseAddress, length, off_t(offsets[index])) }
-        guard n == length else { throw WatchlistError(.storage, "读取名单文件失败") }
-        return bytes
     }
 }

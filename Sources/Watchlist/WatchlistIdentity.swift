@@ -140,15 +140,37 @@ public struct WatchlistDetails: Sendable, Hashable, Codable {
     }
 
     init(decoding bytes: [UInt8]) throws {
-        var r = ByteReader(bytes)
-        guard try r.u8() == 1 else { throw WatchlistError.malformed("条目详情版本未知") }
-        let u = Array(try r.take(16))
-        entryRef = UUID(uuid: (u[0], u[1], u[2], u[3], u[4], u[5], u[6], u[7], u[8], u[9], u[10], u[11], u[12], u[13], u[14], u[15]))
-        guard let level = WatchlistLevel(rawValue: try r.u8()) else { throw WatchlistError.malformed("预警级别无效") }
+        self = try bytes.withUnsafeBytes { try WatchlistDetails(decoding: $0) }
+    }
+
+    /// Decodes the binary encoding straight from the opened plaintext (no intermediate arrays).
+    init(decoding bytes: UnsafeRawBufferPointer) throws {
+        var offset = 0
+        func take(_ n: Int) throws -> UnsafeRawBufferPointer {
+            guard n >= 0, bytes.count - offset >= n else { throw WatchlistError.malformed("数据不完整") }
+            defer { offset += n }
+            return UnsafeRawBufferPointer(rebasing: bytes[offset..<offset + n])
+        }
+        func text(_ n: Int) throws -> String {
+            let bytes = try take(n).assumingMemoryBound(to: UInt8.self)
+            // The fast contiguous decoder repairs bad UTF-8: the text is valid when nothing was repaired.
+            let s = String(decoding: bytes, as: UTF8.self)
+            guard s.utf8.elementsEqual(bytes) else { throw WatchlistError.malformed("文字不是 UTF-8") }
+            return s
+        }
+        func u8() throws -> UInt8 { try take(1)[0] }
+        func short() throws -> String { try text(Int(u8())) }
+        guard try u8() == 1 else { throw WatchlistError.malformed("条目详情版本未知") }
+        var uuid: uuid_t = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        let u = try take(16)
+        withUnsafeMutableBytes(of: &uuid) { $0.copyMemory(from: u) }
+        entryRef = UUID(uuid: uuid)
+        guard let level = WatchlistLevel(rawValue: try u8()) else { throw WatchlistError.malformed("预警级别无效") }
         self.level = level
-        category = try r.short()
-        instructions = try r.long()
-        let n = try r.short(), b = try r.short(), v = try r.short()
+        category = try short()
+        let long = try take(2)
+        instructions = try text(Int(long[0]) << 8 | Int(long[1]))
+        let n = try short(), b = try short(), v = try short()
         name = n.isEmpty ? nil : n
         birthDate = b.isEmpty ? nil : b
         validUntil = v.isEmpty ? nil : v
