@@ -10,15 +10,24 @@ import IDCard
 ///   over `"id:" + normalised ID number` or `"phone:" + normalised phone`.
 public struct DataCipher: Sendable {
     private let key: SymmetricKey
-    private let hashKey: SymmetricKey
+    /// HMAC-SHA256 under the keyed-hash key with its key schedule done once: the SHA-256 states after
+    /// the inner and outer padded key blocks (RFC 2104), copied for each hash.
+    private let hashInner: SHA256, hashOuter: SHA256
     static let version: UInt8 = 1
 
     /// A cipher for this data key.
     public init(dataKey: SymmetricKey) {
         key = dataKey
-        hashKey = HKDF<SHA256>.deriveKey(
+        let hashKey = HKDF<SHA256>.deriveKey(
             inputKeyMaterial: dataKey, salt: Data("renfang.registry".utf8),
             info: Data("keyed-hash v1".utf8), outputByteCount: 32)
+        var block = hashKey.withUnsafeBytes { Array($0) } + [UInt8](repeating: 0, count: 32)
+        var inner = SHA256(), outer = SHA256()
+        inner.update(data: block.map { $0 ^ 0x36 })
+        outer.update(data: block.map { $0 ^ 0x5C })
+        for i in block.indices { block[i] = 0 }
+        hashInner = inner
+        hashOuter = outer
     }
 
     /// Encrypts `plaintext` for `column`.
@@ -65,8 +74,14 @@ public struct DataCipher: Sendable {
         mac("phone:" + PhoneNumber.normalize(phone))
     }
 
-    private func mac(_ text: String) -> Data {
-        Data(HMAC<SHA256>.authenticationCode(for: Data(text.utf8), using: hashKey))
+    /// HMAC-SHA256 of the UTF-8 text (the same bytes as `HMAC<SHA256>.authenticationCode`; tested).
+    func mac(_ text: String) -> Data {
+        var text = text
+        var inner = hashInner
+        text.withUTF8 { inner.update(bufferPointer: UnsafeRawBufferPointer($0)) }
+        var outer = hashOuter
+        inner.finalize().withUnsafeBytes { outer.update(bufferPointer: $0) }
+        return outer.finalize().withUnsafeBytes { Data($0) }
     }
 
     private static func associatedData(_ column: SealedColumn) -> Data {

@@ -29,7 +29,7 @@ struct Journal {
         detail: String? = nil
     ) throws {
         guard let uuidText = try String.fetchOne(db.cachedStatement(sql: "SELECT uuid FROM \(kind.table) WHERE id = ?"), arguments: [id]),
-              let uuid = UUID(uuidString: uuidText)
+              let uuid = UUID.parseStored(uuidText)
         else { throw RegistryError(.notFound, "记录不存在（\(kind.rawValue) \(id)）") }
         let after = try RowDigest.of(db, kind, id: id)
         _ = try AuditLog.append(db, at: at, actor: actor, action: action, targetKind: kind.rawValue,

@@ -7,7 +7,7 @@ extension RegisterStore {
     /// The person with this ID number (any scope: identity is global), or `nil`.
     func personId(_ db: Database, idNumber: String?) throws -> Int64? {
         guard let idNumber else { return nil }
-        return try Int64.fetchOne(db, sql: "SELECT id FROM person WHERE id_number_hash = ?",
+        return try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM person WHERE id_number_hash = ?"),
                                   arguments: [cipher.hash(idNumber: idNumber)])
     }
 

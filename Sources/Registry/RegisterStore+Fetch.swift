@@ -4,7 +4,7 @@ import GRDB
 /// Loading full records by row id (after a write, or after a scoped lookup).
 extension RegisterStore {
     static func one(_ db: Database, _ select: String, alias: String, id: Int64) throws -> Row {
-        guard let row = try Row.fetchOne(db, sql: "\(select) WHERE \(alias).id = ?", arguments: [id]) else {
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: "\(select) WHERE \(alias).id = ?"), arguments: [id]) else {
             throw RegistryError(.notFound, "记录不存在")
         }
         return row
@@ -44,14 +44,14 @@ extension RegisterStore {
 
     func declaration(_ db: Database, id: Int64) throws -> ResidenceDeclaration {
         let row = try Self.one(db, ResidenceDeclaration.select, alias: "d", id: id)
-        let minors = try Row.fetchAll(db, sql: "SELECT * FROM declaration_minor WHERE declaration_id = ? ORDER BY id",
+        let minors = try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM declaration_minor WHERE declaration_id = ? ORDER BY id"),
                                       arguments: [id]).map { try DeclaredMinor(row: $0, cipher: cipher) }
         return try ResidenceDeclaration(row: row, minors: minors, cipher: cipher)
     }
 
     func serviceMatter(_ db: Database, id: Int64) throws -> ServiceMatter {
         let row = try Self.one(db, ServiceMatter.select, alias: "m", id: id)
-        let history = try Row.fetchAll(db, sql: "SELECT * FROM service_matter_event WHERE matter_id = ? ORDER BY id",
+        let history = try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM service_matter_event WHERE matter_id = ? ORDER BY id"),
                                        arguments: [id]).map(ServiceMatterEvent.init(row:))
         return try ServiceMatter(row: row, history: history, cipher: cipher)
     }

@@ -74,7 +74,7 @@ extension RegisterStore {
         let stayColumns = checkStay(&check, stay, birth: input?.birthDate, house: houseRow)
         let existingId = try personId(db, idNumber: input?.idNumber)
         if let existingId, let input, input.entryMethod == .manual {
-            let name = try String.fetchOne(db, sql: "SELECT name FROM person WHERE id = ?", arguments: [existingId])
+            let name = try String.fetchOne(db.cachedStatement(sql: "SELECT name FROM person WHERE id = ?"), arguments: [existingId])
             if name != input.name {
                 check.add(FieldError(code: "person.nameMismatch", field: .name,
                                      message: "\"姓名\"与该身份号码已登记的姓名不一致"))
@@ -132,7 +132,7 @@ extension RegisterStore {
 
     /// `stay.duplicateActive` when the person already lives in this house.
     func checkNoActiveStay(_ db: Database, personId: Int64, houseId: Int64, check: inout Checker) throws {
-        if try Bool.fetchOne(db, sql: "SELECT 1 FROM stay WHERE person_id = ? AND house_id = ? AND departure_date IS NULL",
+        if try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM stay WHERE person_id = ? AND house_id = ? AND departure_date IS NULL"),
                              arguments: [personId, houseId]) == true {
             check.add(FieldError(code: "stay.duplicateActive", field: .house,
                                  message: "该人员已在此\"房屋\"登记在住，不能重复登记"))
@@ -149,12 +149,12 @@ extension RegisterStore {
     /// 一证多住: active stays of the person in other houses. `pending` is set when they need confirmation.
     func stayFindings(_ db: Database, personId: Int64, excludingHouse: Int64, excludingStay: Int64?, scope: Scope,
                       confirm: Confirmations) throws -> (pending: [Finding]?, confirmed: [Finding]) {
-        let others = try Row.fetchAll(db, sql: """
+        let others = try Row.fetchAll(db.cachedStatement(sql: """
             SELECT s.id, s.uuid, s.arrival_date, h.uuid AS house_uuid, h.address, h.xiaoqu_id
             FROM stay s JOIN house h ON h.id = s.house_id
             WHERE s.person_id = ? AND s.departure_date IS NULL AND s.house_id <> ? AND s.id IS NOT ?
             ORDER BY s.arrival_date
-            """, arguments: [personId, excludingHouse, excludingStay])
+            """), arguments: [personId, excludingHouse, excludingStay])
         guard !others.isEmpty else { return (nil, []) }
         let visibleIds = try scope.visibleXiaoquIds(in: db)
         let visible = others.filter { visibleIds?.contains($0["xiaoqu_id"]) ?? true }.map {
@@ -169,17 +169,17 @@ extension RegisterStore {
     func duplicateFindings(_ db: Database, _ input: PersonInput, scope: Scope,
                            confirm: Confirmations) throws -> (pending: [Finding]?, confirmed: [Finding]) {
         let hash = input.idNumber.map { cipher.hash(idNumber: $0) }
-        let candidates = try Row.fetchAll(db, sql: """
+        let candidates = try Row.fetchAll(db.cachedStatement(sql: """
             SELECT id, uuid, name, id_number_masked, sex, birth_date FROM person
             WHERE name = ? AND birth_date = ? AND (id_number_hash IS NULL OR id_number_hash IS NOT ?)
             ORDER BY id
-            """, arguments: [input.name, input.birthDate.description, hash])
+            """), arguments: [input.name, input.birthDate.description, hash])
         guard !candidates.isEmpty else { return (nil, []) }
         var visible: [PersonSummary] = []
         for row in candidates {
             let filter = SQL(sql: "SELECT 1 FROM person p WHERE p.id = ? AND ", arguments: [row["id"] as Int64])
                 + scope.personFilter("p.id")
-            if try Bool.fetchOne(db, SQLRequest<Bool>(literal: filter)) == true {
+            if try Bool.fetchOne(db, SQLRequest<Bool>(literal: filter, cached: true)) == true {
                 visible.append(PersonSummary(row: row))
             }
         }

@@ -5,12 +5,12 @@ import IDCard
 extension Row {
     /// A UUID column (`uuid`, or a joined `*_uuid`).
     func uuid(_ column: String) -> UUID {
-        UUID(uuidString: self[column] as String? ?? "") ?? UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0))
+        UUID.parseStored(self[column] as String? ?? "") ?? UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0))
     }
 
     /// A nullable UUID column.
     func optionalUUID(_ column: String) -> UUID? {
-        (self[column] as String?).flatMap(UUID.init(uuidString:))
+        (self[column] as String?).flatMap(UUID.parseStored)
     }
 
     /// A date column.
@@ -20,10 +20,40 @@ extension Row {
 
     /// A JSON array of strings column.
     func strings(_ column: String) -> [String] {
-        guard let text = self[column] as String?, let data = text.data(using: .utf8),
-              let array = try? JSONDecoder().decode([String].self, from: data)
-        else { return [] }
+        guard let text = self[column] as String? else { return [] }
+        if let simple = Self.simpleStringArray(text) { return simple }
+        guard let array = try? JSONDecoder().decode([String].self, from: Data(text.utf8)) else { return [] }
         return array
+    }
+
+    /// The strings of a JSON array of strings without escapes (what ``jsonArray(_:)`` writes for
+    /// ordinary text), read directly; nil for anything else (escapes, whitespace, other values), which
+    /// then goes through JSONDecoder. Creating a JSONDecoder per column was a visible part of reading a
+    /// person back after a registration.
+    static func simpleStringArray(_ text: String) -> [String]? {
+        var text = text
+        return text.withUTF8 { bytes -> [String]? in
+            guard bytes.count >= 2, bytes[0] == 0x5B, bytes[bytes.count - 1] == 0x5D else { return nil }
+            var result: [String] = []
+            var at = 1
+            let end = bytes.count - 1
+            if at == end { return result }
+            while true {
+                guard at < end, bytes[at] == 0x22 else { return nil }
+                let start = at + 1
+                var close = start
+                while close < end, bytes[close] != 0x22 {
+                    if bytes[close] == 0x5C || bytes[close] < 0x20 { return nil }
+                    close += 1
+                }
+                guard close < end else { return nil }
+                result.append(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<close]), as: UTF8.self))
+                at = close + 1
+                if at == end { return result }
+                guard bytes[at] == 0x2C else { return nil }
+                at += 1
+            }
+        }
     }
 }
 

@@ -30,7 +30,7 @@ public enum Scope: Sendable, Hashable {
             guard !xiaoqus.isEmpty else { return .nothing }
             let uuids = xiaoqus.map(\.dbText)
             let ids = try Int64.fetchSet(
-                db, sql: "SELECT id FROM xiaoqu WHERE uuid IN (\(databaseQuestionMarks(count: uuids.count)))",
+                db.cachedStatement(sql: "SELECT id FROM xiaoqu WHERE uuid IN (\(databaseQuestionMarks(count: uuids.count)))"),
                 arguments: StatementArguments(uuids))
             return ids.isEmpty ? .nothing : .xiaoqus(ids)
         }
@@ -102,7 +102,7 @@ public enum Scope: Sendable, Hashable {
     public func visibleXiaoquIds(in db: Database) throws -> Set<Int64>? {
         switch self {
         case .everything: return nil
-        case let .station(id): return try Int64.fetchSet(db, sql: "SELECT id FROM xiaoqu WHERE station_id = ?", arguments: [id])
+        case let .station(id): return try Int64.fetchSet(db.cachedStatement(sql: "SELECT id FROM xiaoqu WHERE station_id = ?"), arguments: [id])
         case let .xiaoqus(ids): return ids
         case .nothing: return []
         }
@@ -111,5 +111,5 @@ public enum Scope: Sendable, Hashable {
 
 extension UUID {
     /// The form stored in `uuid` columns: lower-case, 36 characters.
-    var dbText: String { uuidString.lowercased() }
+    var dbText: String { lowercasedText }
 }

@@ -39,7 +39,7 @@ public struct OutboxSink: RecordChangeSink {
                 INSERT INTO sync_change (uuid, kind, record_uuid, operation, action, occurred_at, snapshot)
                 VALUES (?, ?, ?, ?, ?, ?, ?)
                 """).execute(arguments: [
-                    UUID().uuidString.lowercased(), change.kind.rawValue, change.uuid.uuidString.lowercased(),
+                    UUID.random().lowercasedText, change.kind.rawValue, change.uuid.lowercasedText,
                     change.operation.rawValue, change.action, now, snapshot,
                 ])
             let changeId = db.lastInsertedRowID

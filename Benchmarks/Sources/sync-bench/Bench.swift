@@ -26,6 +26,17 @@ enum Bench {
         var registerRate: Double
         var withoutOutboxRate: Double
         var bareRate: Double
+        /// CPU seconds (user + system, every thread of the process) per durable registration: unlike the
+        /// rates, barely affected by other processes or by how long an fsync takes.
+        var registerCPUPerRecord: Double
+        var bareCPUPerRecord: Double
+    }
+
+    /// User + system CPU seconds of this process so far.
+    static func processCPU() -> Double {
+        var usage = rusage()
+        getrusage(Int32(RUSAGE_SELF.rawValue), &usage)
+        return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
     }
 
     /// `count` registrations through the register, then the same person and stay rows into a bare database.
@@ -34,15 +45,19 @@ enum Bench {
         let demo = try await SyntheticRegistrations.prepare(system.store)
         try await demo.register(system.store, index: 999_999)  // warm up
         let start = Date()
+        let cpu0 = processCPU()
         for index in 0..<count { try await demo.register(system.store, index: index) }
         let seconds = Date().timeIntervalSince(start)
+        let registerCPU = processCPU() - cpu0
 
         // The same rows, bare: a table per kind without constraints or indexes, one transaction per pair.
         let rows = try await system.store.database.read { db in
             (try Table(db, "person"), try Table(db, "stay"))
         }
         try system.store.close()
+        let bareCPU0 = processCPU()
         let bareSeconds = try bareInserts(rows.0, rows.1, path: directory.appendingPathComponent("bare.sqlite").path)
+        let bareCPU = processCPU() - bareCPU0
         let pairs = min(rows.0.values.count, rows.1.values.count)
 
         // The same registrations into a register without the sync queue: what the outbox rows cost.
@@ -57,7 +72,8 @@ enum Bench {
         let plainSeconds = Date().timeIntervalSince(plainStart)
         try plain.close()
         return RegistrationResult(registerSeconds: seconds, registerRate: Double(count) / seconds,
-                                  withoutOutboxRate: Double(count) / plainSeconds, bareRate: Double(pairs) / bareSeconds)
+                                  withoutOutboxRate: Double(count) / plainSeconds, bareRate: Double(pairs) / bareSeconds,
+                                  registerCPUPerRecord: registerCPU / Double(count), bareCPUPerRecord: bareCPU / Double(pairs))
     }
 
     /// The rows of a table as Sendable values.

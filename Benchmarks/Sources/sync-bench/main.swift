@@ -42,6 +42,10 @@ while let argument = arguments.next() {
     }
 }
 
+var load = [Double](repeating: 0, count: 3)
+getloadavg(&load, 3)
+print(String(format: "sync-bench (load average %.2f %.2f %.2f when started)", load[0], load[1], load[2]))
+
 let work = FileManager.default.temporaryDirectory.appendingPathComponent("renfang-sync-bench-\(getpid())")
 try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
 defer { try? FileManager.default.removeItem(at: work) }
@@ -52,6 +56,8 @@ if doRegister {
                  result.registerRate, registrations, result.registerSeconds))
     print(String(format: "the same registrations without the sync queue: %.0f/s", result.withoutOutboxRate))
     print(String(format: "bare SQLite inserts of the same rows: %.0f/s", result.bareRate))
+    print(String(format: "CPU time per durable registration: %.0f µs; per bare insert pair: %.0f µs", result.registerCPUPerRecord * 1e6,
+                 result.bareCPUPerRecord * 1e6))
     print(String(format: "ratio: %.2f (target ≥ 0.50) %@", result.registerRate / result.bareRate,
                  result.registerRate / result.bareRate >= 0.5 ? "OK" : "MISSED"))
 }
