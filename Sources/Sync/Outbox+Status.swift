@@ -11,7 +11,7 @@ public struct DestinationStatus: Sendable, Hashable, Codable {
     public var pendingPriority: Int
     /// When the oldest pending item was queued (ms since 1970), if any.
     public var oldestPendingAtMillis: Int64?
-    /// Items delivered.
+    /// Items delivered and still kept (acknowledged rows older than the retention period are pruned).
     public var delivered: Int
     /// Items in quarantine.
     public var quarantined: Int
@@ -29,6 +29,9 @@ public struct DestinationStatus: Sendable, Hashable, Codable {
     public var reconciledAtMillis: Int64?
     /// The result of the last reconciliation.
     public var reconciliation: ReconciliationResult?
+    /// The highest sequence number pruned (every row up to it was acknowledged and has been deleted), or
+    /// nil when nothing was pruned yet.
+    public var prunedThrough: Int64?
 
     /// Age of the oldest pending item at `now`, in seconds.
     public func oldestAge(at now: Date) -> Double? {
@@ -64,7 +67,8 @@ extension Outbox {
                 nextSeq: row?["next_seq"] ?? 1, lastSuccessAtMillis: row?["last_success_at"],
                 lastErrorAtMillis: row?["last_error_at"], lastError: row?["last_error"],
                 consecutiveFailures: row?["consecutive_failures"] ?? 0, reconciledAtMillis: row?["reconciled_at"],
-                reconciliation: reconciliationText.flatMap { try? JSONDecoder().decode(ReconciliationResult.self, from: Data($0.utf8)) })
+                reconciliation: reconciliationText.flatMap { try? JSONDecoder().decode(ReconciliationResult.self, from: Data($0.utf8)) },
+                prunedThrough: (row?["pruned_through"] as Int64?).flatMap { $0 > 0 ? $0 : nil })
         }
     }
 
@@ -77,18 +81,20 @@ extension Outbox {
 
     /// Checks the queue's invariants; returns the problems found (empty when consistent): every change
     /// has an outbox row per routed destination at most once; sequence numbers of a destination run
-    /// 1…next_seq−1 without gaps or duplicates; delivered rows have a digest and a receipt.
+    /// pruned_through+1…next_seq−1 without gaps or duplicates (1…next_seq−1 before any pruning);
+    /// delivered rows have a digest and a receipt.
     public func consistencyProblems() async throws -> [String] {
         try await database.read { db in
             var problems: [String] = []
             for row in try Row.fetchAll(db, sql: """
-                SELECT d.name, d.next_seq, count(o.seq) AS n, coalesce(min(o.seq), 0) AS lo, coalesce(max(o.seq), 0) AS hi
+                SELECT d.name, d.next_seq, d.pruned_through, count(o.seq) AS n, coalesce(min(o.seq), 0) AS lo,
+                       coalesce(max(o.seq), 0) AS hi
                 FROM sync_destination d LEFT JOIN sync_outbox o ON o.destination = d.name GROUP BY d.name
                 """) {
                 let name: String = row["name"], next: Int64 = row["next_seq"], n: Int64 = row["n"]
-                let lo: Int64 = row["lo"], hi: Int64 = row["hi"]
-                if n != next - 1 || (n > 0 && (lo != 1 || hi != next - 1)) {
-                    problems.append("\(name): \(n) rows, seq \(lo)…\(hi), next_seq \(next)")
+                let lo: Int64 = row["lo"], hi: Int64 = row["hi"], pruned: Int64 = row["pruned_through"]
+                if n != next - 1 - pruned || (n > 0 && (lo != pruned + 1 || hi != next - 1)) {
+                    problems.append("\(name): \(n) rows, seq \(lo)…\(hi), next_seq \(next), pruned through \(pruned)")
                 }
             }
             let doubled = try Int.fetchOne(db, sql: """

@@ -7,6 +7,7 @@ extension SyncConfiguration {
     enum CodingKeys: String, CodingKey {
         case applianceId = "appliance_id", destinations, priorityKinds = "priority_kinds"
         case diskReserveBytes = "disk_reserve_bytes", diskFloorBytes = "disk_floor_bytes", signingKeyFile = "signing_key"
+        case outboxRetentionDays = "outbox_retention_days"
     }
 
     /// Decodes `sync:`; missing optional keys take their defaults.
@@ -19,7 +20,8 @@ extension SyncConfiguration {
             priorityKinds: try c.decodeIfPresent(Set<String>.self, forKey: .priorityKinds) ?? defaults.priorityKinds,
             diskReserveBytes: try c.decodeIfPresent(Int64.self, forKey: .diskReserveBytes) ?? defaults.diskReserveBytes,
             diskFloorBytes: try c.decodeIfPresent(Int64.self, forKey: .diskFloorBytes) ?? defaults.diskFloorBytes,
-            signingKeyFile: try c.decodeIfPresent(String.self, forKey: .signingKeyFile))
+            signingKeyFile: try c.decodeIfPresent(String.self, forKey: .signingKeyFile),
+            outboxRetentionDays: try c.decodeIfPresent(Int.self, forKey: .outboxRetentionDays) ?? defaults.outboxRetentionDays)
     }
 }
 

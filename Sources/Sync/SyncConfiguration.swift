@@ -18,13 +18,20 @@ public struct SyncConfiguration: Sendable, Hashable, Codable {
     /// The appliance's Ed25519 batch-signing key file (`sync.signing_key`), or nil to send unsigned
     /// batches (only servers that do not require signatures take them).
     public var signingKeyFile: String?
+    /// Days a record stays in the outbox after every destination acknowledged it
+    /// (`sync.outbox_retention_days`, default 30): older acknowledged rows and their snapshots are pruned
+    /// (``Outbox/prune(acknowledgedBefore:batchSize:)``, run hourly by ``OutboxPruneService``).
+    /// Unacknowledged and quarantined rows are never pruned.
+    public var outboxRetentionDays: Int
 
     /// A configuration.
     public init(
         applianceId: String, destinations: [DestinationConfiguration], priorityKinds: Set<String> = ["alert"],
-        diskReserveBytes: Int64 = 512 << 20, diskFloorBytes: Int64 = 64 << 20, signingKeyFile: String? = nil
+        diskReserveBytes: Int64 = 512 << 20, diskFloorBytes: Int64 = 64 << 20, signingKeyFile: String? = nil,
+        outboxRetentionDays: Int = 30
     ) {
         self.signingKeyFile = signingKeyFile
+        self.outboxRetentionDays = outboxRetentionDays
         self.applianceId = applianceId
         self.destinations = destinations
         self.priorityKinds = priorityKinds
@@ -56,6 +63,9 @@ public struct SyncConfiguration: Sendable, Hashable, Codable {
                 throw SyncError(.badConfiguration, "\(key).connect_timeout / request_timeout 必须大于 0")
             }
             try destination.retry.validate(key: key + ".retry")
+        }
+        guard outboxRetentionDays >= 1 else {
+            throw SyncError(.badConfiguration, "sync.outbox_retention_days 至少为 1")
         }
         guard diskFloorBytes >= 0, diskReserveBytes >= diskFloorBytes else {
             throw SyncError(.badConfiguration, "sync.disk_reserve_bytes 不能小于 sync.disk_floor_bytes")

@@ -12,6 +12,7 @@ public enum SyncSchema {
     static let migrations: [(identifier: String, sql: String)] = [
         ("sync.v1.outbox", outboxV1),
         ("sync.v1.inbox", inboxV1),
+        ("sync.v2.prune", pruneV2),
     ]
 
     /// Applies the migrations that are missing, each in its own transaction.
@@ -97,6 +98,13 @@ public enum SyncSchema {
             cleared_at INTEGER
         );
         CREATE INDEX sync_alarm_open ON sync_alarm(code, destination) WHERE cleared_at IS NULL;
+        """
+
+    /// v2: `sync_destination.pruned_through`, the highest sequence number whose outbox row was pruned
+    /// (``Outbox/prune(acknowledgedBefore:batchSize:)``): pruning removes a prefix of each destination's
+    /// sequence, and reconciliation starts after it.
+    static let pruneV2 = """
+        ALTER TABLE sync_destination ADD COLUMN pruned_through INTEGER NOT NULL DEFAULT 0;
         """
 
     /// v1: inbox messages pulled from the destinations, stored before they are acknowledged.

@@ -62,10 +62,12 @@ public final class SyncSystem: Sendable {
         }
     }
 
-    /// Every long-running part, for the daemon's ServiceGroup: the uplinks and the disk-pressure monitor.
+    /// Every long-running part, for the daemon's ServiceGroup: the uplinks, the disk-pressure monitor and
+    /// the hourly pruning of acknowledged outbox rows older than `sync.outbox_retention_days`.
     public func services(signer: BatchSigner? = nil) throws -> [any Service] {
         var services: [any Service] = try uplinks(signer: signer)
         services.append(DiskPressureService(pressure: diskPressure, database: store.database))
+        services.append(OutboxPruneService(outbox: outbox, retentionDays: configuration.outboxRetentionDays))
         return services
     }
 

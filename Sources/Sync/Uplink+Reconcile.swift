@@ -3,8 +3,8 @@ import GRDB
 import SyncProtocol
 
 extension Uplink {
-    /// Reconciles the delivered range of this destination: from 1 (or the last `maxReconcileSpan`
-    /// numbers) up to just before the first pending item. The appliance's count and ``RangeDigest`` over
+    /// Reconciles the delivered range of this destination: from 1 (or just after the pruned prefix, or the
+    /// last `maxReconcileSpan` numbers) up to just before the first pending item. The appliance's count and ``RangeDigest`` over
     /// its delivered items are sent; the server answers with its own and the sequence numbers it lacks,
     /// which are put back in the queue (state pending) to be sent again. When the answer does not match
     /// and nothing is missing, the range is bisected (at most 64 more requests) to name the sequence
@@ -17,8 +17,11 @@ extension Uplink {
             let firstPending = try Int64.fetchOne(db, sql: "SELECT min(seq) FROM sync_outbox WHERE destination = ? AND state = 0", arguments: [name])
             let maxSeq = try Int64.fetchOne(db, sql: "SELECT max(seq) FROM sync_outbox WHERE destination = ?", arguments: [name]) ?? 0
             let to = firstPending.map { $0 - 1 } ?? maxSeq
-            guard to >= 1 else { return nil }
-            return (max(1, to - SyncLimits.maxReconcileSpan + 1), to)
+            // Rows up to pruned_through were pruned (acknowledged long ago): the range starts after them.
+            let pruned = try Int64.fetchOne(db, sql: "SELECT pruned_through FROM sync_destination WHERE name = ?", arguments: [name]) ?? 0
+            let from = max(1, pruned + 1, to - SyncLimits.maxReconcileSpan + 1)
+            guard to >= from else { return nil }
+            return (from, to)
         }
         guard let bounds else { return nil }
         let (local, answer) = try await check(bounds.from, bounds.to)

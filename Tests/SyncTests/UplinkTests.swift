@@ -175,13 +175,15 @@ struct PipelineTests {
 
 @Suite("SyncSystem composition")
 struct CompositionTests {
-    @Test("services() gives one uplink per destination and the disk monitor")
+    @Test("services() gives one uplink per destination, the disk monitor and the outbox pruning")
     func services() async throws {
         let world = try await SyncWorld.make()
         defer { world.close() }
         let services = try world.system.services(signer: BatchSigner.generate())
-        #expect(services.count == 3)
+        #expect(services.count == 4)
         #expect((services[0] as? Uplink)?.name == "uplink.bureau" && (services[1] as? Uplink)?.name == "uplink.province")
         #expect((services[2] as? DiskPressureService)?.name == "sync.disk")
+        #expect((services[3] as? OutboxPruneService)?.name == "sync.prune")
+        #expect((services[3] as? OutboxPruneService)?.retentionDays == 30)
     }
 }
