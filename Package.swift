@@ -174,6 +174,10 @@ let package = Package(
             dependencies: [
                 "IDCard", "SAMProtocol", "ReaderTransport", "Registry", "Accounts", "Watchlist", "Sync", "Feed", "WebAPI",
                 .product(name: "Yams", package: "Yams"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -187,6 +191,8 @@ let package = Package(
                 "Appliance",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),
         // The admin CLI: read, decode, sim, import, export, stats, audit, users.
@@ -220,8 +226,10 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
+        // A client of the feed sockets (NDJSON over a Unix socket) for tests and scripts.
+        .target(name: "FeedTesting"),
         .testTarget(name: "FeedTests", dependencies: [
-            "Feed", .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            "Feed", "FeedTesting", .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
         // Runs the built `renfang` binary: sim serve + read over a pty, decode, exit codes.
         .testTarget(name: "RenfangCLITests", dependencies: ["renfang", "ReaderSimulator", "SAMProtocol", "IDCard"]),
@@ -232,10 +240,11 @@ let package = Package(
             "WebAPI", "Registry", "Accounts", "Watchlist", "Sync", "Feed", "IDCard",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdTesting", package: "hummingbird"),
+            .product(name: "Yams", package: "Yams"),
         ]),
         // Configuration validation, the intake pipeline, and renfangd run as a process with the emulator.
         .testTarget(name: "ApplianceTests", dependencies: [
-            "Appliance", "renfangd", "ReaderSimulator", "Registry", "Accounts", "Watchlist", "Sync", "Feed", "IDCard",
+            "Appliance", "renfangd", "ReaderSimulator", "FeedTesting", "Registry", "Accounts", "Watchlist", "Sync", "Feed", "IDCard",
             "UpstreamServer",
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Logging", package: "swift-log"),

@@ -100,6 +100,8 @@ public struct ReadersConfiguration: Sendable, Hashable {
     public var pcsc = true
     /// Only PC/SC readers whose name matches this glob (`pcsc_glob`, default all).
     public var pcscGlob: String?
+    /// The 小区 whose alerts non-kiosk readers raise (`readers.default_xiaoqu`); nil: the register's only 小区.
+    public var defaultXiaoqu: UUID?
     /// Extra known USB devices (`extra_usb_ids`: `"VID:PID KIND [MODEL]"`), in front of the built-in table.
     public var extraUSB: [USBKnownReader] = []
     /// Read fingerprints too (`read_fingerprints`, default false).

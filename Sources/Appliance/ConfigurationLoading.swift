@@ -105,6 +105,9 @@ extension RenfangConfiguration {
         readers.usb = r.bool("usb", default: readers.usb)
         readers.pcsc = r.bool("pcsc", default: readers.pcsc)
         readers.pcscGlob = r.optionalString("pcsc_glob")
+        if let text = r.optionalString("default_xiaoqu") {
+            if let id = UUID(uuidString: text) { readers.defaultXiaoqu = id } else { r.report(.value, "default_xiaoqu", "不是 UUID：\(text)") }
+        }
         for (index, (text, node)) in (r.stringItems("extra_usb_ids") ?? []).enumerated() {
             guard let entry = USBKnownReader(configuration: text) else {
                 r.context.report(.value, "\(r.child("extra_usb_ids"))[\(index)]",

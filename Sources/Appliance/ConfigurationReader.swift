@@ -57,6 +57,10 @@ final class ConfigurationContext {
 
     /// The closest key of the same mapping, else the same key known somewhere else in the file.
     private func suggestion(for key: String, in mapping: MappingReader) -> String? {
+        // An abbreviation of a known key (`client_cert` for `client_certificate`) before edit distance.
+        if key.count >= 4, let prefixed = mapping.known.filter({ $0.hasPrefix(key.lowercased()) }).min(by: { $0.count < $1.count }) {
+            return mapping.child(prefixed)
+        }
         let local = mapping.known.filter { isLikelyTypo(key, of: $0) }
             .map { ($0, editDistance(key.lowercased(), $0)) }
             .min { ($0.1, $0.0) < ($1.1, $1.0) }

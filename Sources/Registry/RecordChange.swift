@@ -5,7 +5,7 @@ import GRDB
 /// by kind and UUID.
 public enum RecordKind: String, Sendable, Hashable, Codable, CaseIterable {
     case station, community, xiaoqu, building, unit, house, houseStatusChange, person, stay, declaration,
-         declarationMinor, serviceMatter, serviceMatterEvent, coordinator, coordinatorAssignment, inspection, alert
+         declarationMinor, serviceMatter, serviceMatterEvent, coordinator, coordinatorAssignment, inspection, alert, cardRead
 
     /// The table holding this kind.
     public var table: String {
@@ -27,6 +27,7 @@ public enum RecordKind: String, Sendable, Hashable, Codable, CaseIterable {
         case .coordinatorAssignment: "coordinator_house"
         case .inspection: "inspection"
         case .alert: "alert"
+        case .cardRead: "card_read"
         }
     }
 }

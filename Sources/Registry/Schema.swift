@@ -25,6 +25,9 @@ enum Schema {
         migrator.registerMigration("v3.alerts") { db in
             try db.execute(sql: alertsV3)
         }
+        migrator.registerMigration("v4.cardReads") { db in
+            try db.execute(sql: cardReadsV4)
+        }
         return migrator
     }
 

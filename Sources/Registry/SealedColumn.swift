@@ -14,5 +14,6 @@ public enum SealedColumn: String, Sendable, CaseIterable {
     case minorIdNumber = "declaration_minor.id_number"
     case applicantPhone = "service_matter.applicant_phone"
     case coordinatorPhone = "coordinator.phone"
+    case cardReadIdNumber = "card_read.id_number"
     case keyCheck = "register_meta.key_check"
 }

@@ -77,6 +77,10 @@ public struct WebAPIOptions: Sendable {
     public var pagesDirectory: URL?
     /// Largest accepted upload (imports, bundles), bytes.
     public var maxUploadBytes = 64 << 20
+    /// How long a card stays usable after it was read (kiosk self-service, desk registration from the reader).
+    public var cardFreshness: Duration = .seconds(120)
+    /// Heartbeat comment interval of the server-sent event streams.
+    public var eventHeartbeat: Duration = .seconds(15)
 
     /// Defaults.
     public init() {}
@@ -102,11 +106,14 @@ public struct WebAPIServices: Sendable {
     public var prometheus: PrometheusCollectorRegistry?
     /// Settings.
     public var options: WebAPIOptions
+    /// The last card read on each reader (the intake pipeline posts every read), for the kiosk and the desk.
+    public var cards: CardBoard
 
     /// The services.
     public init(register: RegisterStore, accounts: AccountStore, sync: SyncSystem? = nil, watchlistStore: WatchlistStore? = nil,
                 watchlistChecker: WatchlistChecker? = nil, bus: EventBus, readers: any ReaderStatusProvider,
-                prometheus: PrometheusCollectorRegistry? = nil, options: WebAPIOptions = WebAPIOptions()) {
+                prometheus: PrometheusCollectorRegistry? = nil, options: WebAPIOptions = WebAPIOptions(),
+                cards: CardBoard = CardBoard()) {
         self.register = register
         self.accounts = accounts
         self.sync = sync
@@ -116,6 +123,7 @@ public struct WebAPIServices: Sendable {
         self.readers = readers
         self.prometheus = prometheus
         self.options = options
+        self.cards = cards
     }
 }
 

@@ -172,14 +172,30 @@ extension SimCommand {
         static let configuration = CommandConfiguration(
             abstract: "List the cards of the running simulator, or of a deck file.")
 
-        @Option(help: "List this deck file instead of asking the simulator.")
+        @Option(help: "List this deck file (or `builtin`, the built-in deck) instead of asking the simulator.")
         var deck: String?
+
+        @Flag(help: "With --deck: one JSON object per card with its full text (decks hold synthetic people only), for scripts such as the demo's watchlist.")
+        var json = false
 
         @OptionGroup var options: SimControlOptions
 
         func run() throws {
             if let deck {
-                for card in try CardDeck.load(path: deck).cards { print(card.summary) }
+                let cards = deck == "builtin" ? CardDeck.builtIn() : try CardDeck.load(path: deck)
+                for card in cards.cards {
+                    if json {
+                        let text = card.text.decoded
+                        let object: [String: String] = [
+                            "name": card.name, "cardType": text.cardType.rawValue, "holder": text.name ?? "",
+                            "idNumber": text.idNumber ?? "", "birthDate": text.birthDate?.jsonValue ?? "",
+                        ]
+                        let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
+                        print(String(decoding: data, as: UTF8.self))
+                    } else {
+                        print(card.summary)
+                    }
+                }
                 return
             }
             for entry in try options.send(.list).listEntries {

@@ -47,7 +47,7 @@ struct ConfigurationDocsTests {
         let leaves = keys.filter { key in !keys.contains { $0.hasPrefix(key + ".") } }
         #expect(leaves.subtracting(listed.keys).isEmpty, "not in README: \(leaves.subtracting(listed.keys).sorted())")
         #expect(Set(listed.keys).subtracting(keys).isEmpty, "in README but not a key: \(Set(listed.keys).subtracting(keys).sorted())")
-        #expect(listed["http.port"] == "8080")
+        #expect(listed["http.port"] == "`8080`")
         #expect(listed["data_dir"] == "`/var/lib/renfang`")
     }
 

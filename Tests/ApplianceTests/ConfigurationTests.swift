@@ -1,3 +1,4 @@
+import Feed
 import Foundation
 import ReaderTransport
 import Sync
@@ -194,6 +195,7 @@ struct ConfigurationFixture {
           usb: false
           pcsc: false
           pcsc_glob: "*ACR*"
+          default_xiaoqu: 6f1c2e0a-3b7d-4c1e-9a55-0d2b8f9e4a12
           extra_usb_ids: ["1234:5678 single-pipe Some reader"]
           read_fingerprints: true
           read_appended_address: false

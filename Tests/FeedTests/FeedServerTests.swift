@@ -1,3 +1,4 @@
+import FeedTesting
 import Foundation
 import Glibc
 import Logging

@@ -1,13 +1,14 @@
 import Foundation
 import Glibc
 
-/// A plain Unix-socket client for the tests (what an LED controller's script would do): connect, write
+/// A plain Unix-socket client for tests and tools (what an LED controller's script would do): connect, write
 /// lines, read lines with a deadline. Reads poll without blocking a thread of the cooperative pool.
-final class LineClient: @unchecked Sendable {
-    let fd: Int32
+public final class LineClient: @unchecked Sendable {
+    /// The connected socket.
+    public let fd: Int32
     private var buffer: [UInt8] = []
 
-    init(path: String) throws {
+    public init(path: String) throws {
         fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw ClientError("socket: \(errno)") }
         var address = sockaddr_un()
@@ -30,19 +31,19 @@ final class LineClient: @unchecked Sendable {
     deinit { close(fd) }
 
     /// Shrinks the receive buffer (a slow client fills it sooner).
-    func setReceiveBuffer(_ bytes: Int32) {
+    public func setReceiveBuffer(_ bytes: Int32) {
         var size = bytes
         setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, socklen_t(MemoryLayout<Int32>.size))
     }
 
-    func send(_ line: String) throws {
+    public func send(_ line: String) throws {
         let data = Array((line + "\n").utf8)
         let written = data.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
         guard written == data.count else { throw ClientError("write: \(written)") }
     }
 
     /// The next line as a JSON object, or `nil` at end of stream; throws after `timeout`.
-    func next(timeout: Duration = .seconds(60)) async throws -> [String: Any]? {
+    public func next(timeout: Duration = .seconds(60)) async throws -> [String: Any]? {
         guard let line = try await nextLine(timeout: timeout) else { return nil }
         guard let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else {
             throw ClientError("not an object: \(line)")
@@ -51,7 +52,7 @@ final class LineClient: @unchecked Sendable {
     }
 
     /// The next line of `type` (skipping heartbeats unless asked for), or `nil` at end of stream.
-    func next(type: String, timeout: Duration = .seconds(60)) async throws -> [String: Any]? {
+    public func next(type: String, timeout: Duration = .seconds(60)) async throws -> [String: Any]? {
         let deadline = ContinuousClock.now + timeout
         while true {
             guard let object = try await next(timeout: deadline - ContinuousClock.now) else { return nil }
@@ -60,7 +61,7 @@ final class LineClient: @unchecked Sendable {
     }
 
     /// The next raw line, `nil` at end of stream.
-    func nextLine(timeout: Duration = .seconds(60)) async throws -> String? {
+    public func nextLine(timeout: Duration = .seconds(60)) async throws -> String? {
         let deadline = ContinuousClock.now + timeout
         while true {
             if let newline = buffer.firstIndex(of: UInt8(ascii: "\n")) {
@@ -83,7 +84,7 @@ final class LineClient: @unchecked Sendable {
     }
 
     /// Waits until the server closes the connection (reading and discarding what is left).
-    func waitForClose(timeout: Duration = .seconds(60)) async throws -> Bool {
+    public func waitForClose(timeout: Duration = .seconds(60)) async throws -> Bool {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
             guard (try await nextLine(timeout: deadline - ContinuousClock.now)) != nil else { return true }
@@ -92,7 +93,10 @@ final class LineClient: @unchecked Sendable {
     }
 }
 
-struct ClientError: Error, CustomStringConvertible {
-    var description: String
-    init(_ description: String) { self.description = description }
+/// A failure of the test client, with what went wrong.
+public struct ClientError: Error, CustomStringConvertible {
+    /// What went wrong.
+    public var description: String
+    /// An error.
+    public init(_ description: String) { self.description = description }
 }

@@ -1,2 +1,0 @@
-/// The daemon's composition (filled in by the daemon work).
-public enum Appliance {}

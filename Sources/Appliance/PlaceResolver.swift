@@ -1,0 +1,59 @@
+import Feed
+import Foundation
+import Registry
+import WebAPI
+
+/// Where each reader is: kiosks from their bindings; other readers are desk readers of the box, recorded
+/// as `reader:DEVICE` with the box's 小区, and raise alerts in `readers.default_xiaoqu` (or in the only
+/// 小区 of the register when there is one).
+actor PlaceResolver {
+    let register: RegisterStore
+    let kiosks: [KioskBinding]
+    let defaultXiaoqu: UUID?
+    /// The register's 小区, re-read at most once a minute.
+    private var xiaoqus: (ids: Set<UUID>, names: [UUID: String], at: Date)?
+
+    /// The system actor that reads places and counts (no personal data).
+    static let system = Actor(userId: "renfangd", role: .admin)
+
+    init(register: RegisterStore, kiosks: [KioskBinding], defaultXiaoqu: UUID?) {
+        self.register = register
+        self.kiosks = kiosks
+        self.defaultXiaoqu = defaultXiaoqu
+    }
+
+    func placement(of device: String) async -> ReaderPlacement {
+        if let kiosk = kiosks.first(where: { $0.reader == device }) {
+            let xiaoqu = kiosk.xiaoqus.count == 1 ? kiosk.xiaoqus.first : kiosk.xiaoqus.sorted { $0.uuidString < $1.uuidString }.first
+            return ReaderPlacement(actor: Actor(userId: "kiosk:" + kiosk.device, role: .kiosk(device: kiosk.device, xiaoqus: kiosk.xiaoqus)),
+                                   xiaoqu: xiaoqu)
+        }
+        let all = (try? await allXiaoqus().ids) ?? []
+        let xiaoqu = defaultXiaoqu ?? (all.count == 1 ? all.first : nil)
+        return ReaderPlacement(actor: Actor(userId: "reader:" + device, role: .desk(xiaoqus: all)), xiaoqu: xiaoqu)
+    }
+
+    func allXiaoqus() async throws -> (ids: Set<UUID>, names: [UUID: String]) {
+        if let cached = xiaoqus, Date().timeIntervalSince(cached.at) < 60 { return (cached.ids, cached.names) }
+        let list = try await register.xiaoqus(for: Self.system)
+        let ids = Set(list.map(\.uuid))
+        let names = Dictionary(list.map { ($0.uuid, $0.name) }, uniquingKeysWith: { a, _ in a })
+        xiaoqus = (ids, names, Date())
+        return (ids, names)
+    }
+
+    /// Living, arrivals and departures today per 小区 (counts only).
+    func occupancy(now: Date = Date()) async throws -> OccupancyData {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "Asia/Shanghai") ?? .current
+        let parts = calendar.dateComponents([.year, .month, .day], from: now)
+        guard let today = RegisterDate(year: parts.year ?? 2000, month: parts.month ?? 1, day: parts.day ?? 1) else {
+            return OccupancyData(places: [])
+        }
+        let report = try await register.occupancy(OccupancyQuery(from: today, to: today, groupBy: .xiaoqu), for: Self.system)
+        return OccupancyData(places: report.rows.map { row in
+            OccupancyData.Place(name: row.name, living: row.counts.living, arrivalsToday: row.counts.arrivals,
+                                departuresToday: row.counts.departures)
+        })
+    }
+}
