@@ -1,0 +1,100 @@
+import Foundation
+import Synchronization
+import HummingbirdTesting
+import Registry
+import Testing
+@testable import WebAPI
+
+@Suite("Kiosk routes")
+struct KioskRoutesTests {
+    static func declaration(_ world: DomainWorld, token: String? = nil) -> String {
+        """
+        {"house":"\(world.houseA.uuid)","relation":"91","housingType":"02","residenceReason":"01","plannedStay":"4",
+         "applyResidencePermit":true,"phone":"13900139002","hasEmployer":false\(token.map { ",\"token\":\"\($0)\"" } ?? "")}
+        """
+    }
+
+    @Test("the kiosk shows the masked card just read and declares for that card only")
+    func declaration() async throws {
+        let world = try await DomainWorld()
+        try await world.live { client async throws in
+            let empty = try await client.call(.get, "/api/v1/kiosk/\(DomainWorld.kioskDevice)/card")
+            #expect(empty.status == .ok)
+            #expect(empty.object["present"] as? Bool == false)
+            let noCard = try await client.call(.post, "/api/v1/kiosk/\(DomainWorld.kioskDevice)/declaration", json: Self.declaration(world))
+            #expect(noCard.status == .conflict)
+            #expect(noCard.error["code"] as? String == "card.none")
+
+            // A card on another reader is not the kiosk's.
+            world.services.cards.post(People.card(reader: "sim:desk"))
+            #expect(try await client.call(.get, "/api/v1/kiosk/\(DomainWorld.kioskDevice)/card").object["present"] as? Bool == false)
+
+            world.services.cards.post(People.card())
+            let card = try await client.call(.get, "/api/v1/kiosk/\(DomainWorld.kioskDevice)/card")
+            #expect(card.object["present"] as? Bool == true)
+            #expect(card.object["maskedName"] as? String == "李*")
+            #expect(card.object["maskedIdNumber"] as? String == Alert.maskIdNumber(People.liNa))
+            #expect(!card.text.contains(People.liNa))
+            #expect(!card.text.contains("李娜"))
+            let token = try #require(card.object["token"] as? String)
+
+            let places = try await client.call(.get, "/api/v1/kiosk/\(DomainWorld.kioskDevice)/places")
+            #expect((places.object["houses"] as? [[String: Any]])?.compactMap { $0["roomNumber"] as? String } == ["301"])
+
+            let stale = try await client.call(.post, "/api/v1/kiosk/\(DomainWorld.kioskDevice)/declaration",
+                                              json: Self.declaration(world, token: UUID().uuidString))
+            #expect(stale.status == .conflict)
+
+            let outside = try await client.call(.post, "/api/v1/kiosk/\(DomainWorld.kioskDevice)/declaration",
+                                                json: Self.declaration(world, token: token).replacingOccurrences(of: world.houseA.uuid.uuidString, with: world.houseB.uuid.uuidString))
+            #expect(outside.status == .notFound)
+
+            let done = try await client.call(.post, "/api/v1/kiosk/\(DomainWorld.kioskDevice)/declaration", json: Self.declaration(world, token: token))
+            #expect(done.status == .created, "\(done.text)")
+            #expect(done.object["maskedName"] as? String == "李*")
+            #expect(!done.text.contains(People.liNa))
+            // Used up: the card is gone from the kiosk.
+            #expect(try await client.call(.get, "/api/v1/kiosk/\(DomainWorld.kioskDevice)/card").object["present"] as? Bool == false)
+
+            let declarations = try await world.register.residents(ofHouse: world.houseA.uuid, for: world.actors["deskA"]!)
+            #expect(declarations.map(\.person.name) == ["李娜"])
+        }
+    }
+
+    @Test("the kiosk answers only its allowed addresses, and only for its own device name")
+    func addresses() async throws {
+        let world = try await DomainWorld(kioskAddresses: ["10.9.9.9"])
+        world.services.cards.post(People.card())
+        try await world.live { client async throws in
+            let refused = try await client.call(.get, "/api/v1/kiosk/\(DomainWorld.kioskDevice)/card")
+            #expect(refused.status == .forbidden)
+            #expect(refused.error["code"] as? String == "kiosk.forbidden")
+            let declaration = try await client.call(.post, "/api/v1/kiosk/\(DomainWorld.kioskDevice)/declaration", json: Self.declaration(world))
+            #expect(declaration.status == .forbidden)
+            let unknown = try await client.call(.get, "/api/v1/kiosk/kiosk-2/card")
+            #expect(unknown.status == .notFound)
+            #expect(unknown.error["code"] as? String == "kiosk.unknown")
+        }
+        #expect(try await world.register.residents(ofHouse: world.houseA.uuid, for: world.actors["deskA"]!).isEmpty)
+    }
+
+    @Test("a watchlist alert for the person changes nothing the kiosk answers")
+    func watchlistSilent() async throws {
+        func run(alerted: Bool) async throws -> [String] {
+            let world = try await DomainWorld()
+            if alerted { _ = try await AlertRoutesTests.raise(world) }
+            world.services.cards.post(People.card())
+            let answers = Mutex<[String]>([])
+            try await world.live { client async throws in
+                let card = try await client.call(.get, "/api/v1/kiosk/\(DomainWorld.kioskDevice)/card")
+                var object = card.object
+                object["token"] = nil; object["readAt"] = nil; object["expiresAt"] = nil
+                answers.withLock { $0.append("\(card.status.code) \(object.keys.sorted()) \(object["maskedName"] ?? "") \(object["present"] ?? "")") }
+                let done = try await client.call(.post, "/api/v1/kiosk/\(DomainWorld.kioskDevice)/declaration", json: Self.declaration(world))
+                answers.withLock { $0.append("\(done.status.code) \(done.object.keys.sorted())") }
+            }
+            return answers.withLock { $0 }
+        }
+        #expect(try await run(alerted: true) == run(alerted: false))
+    }
+}
