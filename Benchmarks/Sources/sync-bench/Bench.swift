@@ -30,6 +30,12 @@ enum Bench {
         /// rates, barely affected by other processes or by how long an fsync takes.
         var registerCPUPerRecord: Double
         var bareCPUPerRecord: Double
+        /// Every row a registration writes (person, stay, 2 audit entries, 2 changes, 4 outbox rows, the 2
+        /// destinations' next_seq), copied into a fresh register with the real schema (indexes, foreign
+        /// keys, triggers), one transaction per registration, synchronous=FULL: the database's own floor
+        /// for a registration, without the application's work. For information (not the baseline).
+        var schemaFloorRate: Double
+        var schemaFloorCPUPerRecord: Double
     }
 
     /// User + system CPU seconds of this process so far.
@@ -54,6 +60,8 @@ enum Bench {
         let rows = try await system.store.database.read { db in
             (try Table(db, "person"), try Table(db, "stay"))
         }
+        let source = system.store.database
+        let floor = try await schemaFloor(from: source, in: directory.appendingPathComponent("floor"))
         try system.store.close()
         let bareCPU0 = processCPU()
         let bareSeconds = try bareInserts(rows.0, rows.1, path: directory.appendingPathComponent("bare.sqlite").path)
@@ -73,7 +81,67 @@ enum Bench {
         try plain.close()
         return RegistrationResult(registerSeconds: seconds, registerRate: Double(count) / seconds,
                                   withoutOutboxRate: Double(count) / plainSeconds, bareRate: Double(pairs) / bareSeconds,
-                                  registerCPUPerRecord: registerCPU / Double(count), bareCPUPerRecord: bareCPU / Double(pairs))
+                                  registerCPUPerRecord: registerCPU / Double(count), bareCPUPerRecord: bareCPU / Double(pairs),
+                                  schemaFloorRate: floor.rate, schemaFloorCPUPerRecord: floor.cpu)
+    }
+
+    /// Replays, into a fresh register, every row the registrations of `source` wrote (one transaction
+    /// per registration); returns registrations per second and CPU seconds per registration.
+    static func schemaFloor(from source: DatabasePool, in directory: URL) async throws -> (rate: Double, cpu: Double) {
+        let places = ["station", "community", "xiaoqu", "house"]
+        let copied = try await source.read { db in
+            (places: try places.map { try table(db, "SELECT * FROM \($0) ORDER BY id") },
+             person: try table(db, "SELECT * FROM person ORDER BY id"),
+             stay: try table(db, "SELECT * FROM stay ORDER BY id"),
+             audit: try table(db, "SELECT * FROM audit_log WHERE target_kind IN ('person', 'stay') ORDER BY seq"),
+             change: try table(db, "SELECT * FROM sync_change WHERE kind IN ('person', 'stay') ORDER BY id"),
+             outbox: try table(db, """
+                SELECT o.* FROM sync_outbox o JOIN sync_change c ON c.id = o.change_id
+                WHERE c.kind IN ('person', 'stay') ORDER BY o.change_id, o.destination
+                """))
+        }
+        let system = try open(directory, configuration())
+        defer { try? system.store.close() }
+        let database = system.store.database
+        try await database.write { db in
+            for (name, rows) in zip(places, copied.places) {
+                try db.execute(sql: "DELETE FROM \(name)")
+                for values in rows.values { try insert(db, name, rows.columns, values) }
+            }
+        }
+        let count = min(copied.person.values.count, copied.stay.values.count, copied.audit.values.count / 2,
+                        copied.change.values.count / 2, copied.outbox.values.count / 4)
+        let cpu0 = processCPU()
+        let start = Date()
+        for index in 0..<count {
+            try await database.write { db in
+                try insert(db, "person", copied.person.columns, copied.person.values[index])
+                try insert(db, "stay", copied.stay.columns, copied.stay.values[index])
+                for k in 0..<2 {
+                    try insert(db, "audit_log", copied.audit.columns, copied.audit.values[2 * index + k])
+                    try insert(db, "sync_change", copied.change.columns, copied.change.values[2 * index + k])
+                }
+                for k in 0..<4 { try insert(db, "sync_outbox", copied.outbox.columns, copied.outbox.values[4 * index + k]) }
+                for destination in ["bureau", "province"] {
+                    try db.cachedStatement(sql: """
+                        INSERT INTO sync_destination (name, next_seq) VALUES (?, ?)
+                        ON CONFLICT (name) DO UPDATE SET next_seq = excluded.next_seq
+                        """).execute(arguments: [destination, 2 * index + 3])
+                }
+            }
+        }
+        let seconds = Date().timeIntervalSince(start)
+        return (Double(count) / seconds, (processCPU() - cpu0) / Double(count))
+    }
+
+    static func table(_ db: Database, _ sql: String) throws -> (columns: [String], values: [[DatabaseValue]]) {
+        let rows = try Row.fetchAll(db, sql: sql)
+        return (rows.first.map { Array($0.columnNames) } ?? [], rows.map { Array($0.databaseValues) })
+    }
+
+    static func insert(_ db: Database, _ name: String, _ columns: [String], _ values: [DatabaseValue]) throws {
+        try db.cachedStatement(sql: "INSERT INTO \(name) (" + columns.map { "\"\($0)\"" }.joined(separator: ", ") + ") VALUES ("
+                               + columns.map { _ in "?" }.joined(separator: ", ") + ")").execute(arguments: StatementArguments(values))
     }
 
     /// The rows of a table as Sendable values.
