@@ -56,7 +56,7 @@ with open(f"{out}/houses.csv", "w", newline="", encoding="utf-8-sig") as hf, \
                         rented = rng.random() < 0.4
                         owner = person()
                         houses.writerow([COMMUNITY, xname, f"{b}号楼", f"{u}单元", floor, room, "", rng.choice([56, 72.5, 89, 103]),
-                                         "住宅", "出租" if rented else "自住", "住房" if rented else "", 1 if rented else "",
+                                         "出租" if rented else "自住", "出租" if rented else "未出租", "住房" if rented else "", 1 if rented else "",
                                          40 if rented else "", owner[0], owner[1], "13800000000", owner[0], owner[1],
                                          "13800000000", f"演示备{b}{u}{room}" if rented else "", REGION, STREET, xaddr])
                         for i in range(rng.randint(0, 3)):
