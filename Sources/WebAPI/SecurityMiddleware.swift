@@ -150,7 +150,12 @@ struct SessionMiddleware: RouterMiddleware {
             throw APIError(account: error)
         }
         if context.session != nil { return try await next(request, context) }
-        var response = try await next(request, context)
+        var response: Response
+        do {
+            response = try await next(request, context)
+        } catch {
+            response = try APIError.fromAny(error).response(from: request, context: context)
+        }
         if !response.headers[values: .setCookie].contains(where: { $0.hasPrefix("\(WebAPI.sessionCookie)=") }) {
             response.setCookie(WebAPI.expiredSessionCookie(secure: secureCookies))
         }

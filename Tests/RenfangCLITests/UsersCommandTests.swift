@@ -107,7 +107,7 @@ struct UsersCommandTests {
         #expect(!help.stdout.contains("--password "))
         let withArgument = try renfang(["users", "add", "a1", "--display-name", "某", "--role", "admin", "--password", "Correct-Horse-7"] + options)
         #expect(withArgument.status == 64)
-        let noTerminal = try command("/usr/bin/setsid", [renfangBinary.path, "users", "add", "a1", "--display-name", "某", "--role", "admin"] + options)
+        let noTerminal = try command("/usr/bin/setsid", ["--wait", renfangBinary.path, "users", "add", "a1", "--display-name", "某", "--role", "admin"] + options)
         #expect(noTerminal.status == 1, "\(noTerminal.stderr)")
         #expect(noTerminal.stderr.contains("--password-stdin"))
         let list = try renfang(["users", "list", "--json"] + options)

@@ -234,32 +234,54 @@ struct AuthRoutesTests {
         prometheus.makeCounter(name: "renfang_test_total").increment(by: Int64(3))
         let t = try await TestServices.make(prometheus: prometheus)
         defer { t.close() }
-        try await t.application(address: "0.0.0.0").test(.live) { client in
-            let local = try await client.execute(uri: "/metrics", method: .get)
-            #expect(local.status == .ok)
-            #expect(String(buffer: local.body).contains("renfang_test_total 3"))
-            #expect(local.headers[.contentType]?.hasPrefix("text/plain") == true)
-
-            let desk = try await t.login(client, .desk)
-            let police = try await t.login(client, .police)
-            let admin = try await t.login(client, .admin)
-            guard let address = nonLoopbackIPv4(), let port = client.port else {
-                Issue.record("no non-loopback interface to test the remote case")
-                return
-            }
-            let remote = TestClient(host: address, port: port)
-            remote.connect()
-            defer { Task { try? await remote.shutdown() } }
-            func get(_ headers: HTTPFields) async throws -> TestClient.Response {
-                try await remote.execute(TestClient.Request("/metrics", method: .get, authority: address, headers: headers))
-            }
-            #expect(try await get([:]).status == .unauthorized)
-            #expect(try await get([.cookie: desk.cookie]).status == .forbidden)
-            #expect(try await get([.cookie: police.cookie]).status == .ok)
-            let asAdmin = try await get([.cookie: admin.cookie])
-            #expect(asAdmin.status == .ok)
-            #expect(asAdmin.body.map { String(buffer: $0) }?.contains("renfang_test_total") == true)
+        // app.test(.live) always listens on localhost: run the server on every interface to be reached from outside.
+        let bound = BoundPort()
+        let app = Application(router: WebAPI.router(t.services),
+                              configuration: ApplicationConfiguration(address: .hostname("0.0.0.0", port: 0)),
+                              onServerRunning: { channel in bound.set(channel.localAddress?.port) })
+        let server = Task { try await app.runService(gracefulShutdownSignals: []) }
+        defer { server.cancel() }
+        var port: Int?
+        for _ in 0..<500 where port == nil {
+            port = bound.value
+            if port == nil { try await Task.sleep(for: .milliseconds(20)) }
         }
+        let listening = try #require(port)
+        func client(_ host: String) -> TestClient {
+            let client = TestClient(host: host, port: listening)
+            client.connect()
+            return client
+        }
+        let local = client("127.0.0.1")
+        func get(_ client: TestClient, _ uri: String, _ headers: HTTPFields = [:]) async throws -> TestClient.Response {
+            try await client.execute(TestClient.Request(uri, method: .get, authority: "renfang", headers: headers))
+        }
+        let open = try await get(local, "/metrics")
+        #expect(open.status == .ok)
+        #expect(open.body.map { String(buffer: $0) }?.contains("renfang_test_total 3") == true)
+        #expect(open.headers[.contentType]?.hasPrefix("text/plain") == true)
+        var cookies: [TestServices.UserRole: String] = [:]
+        for role in [TestServices.UserRole.desk, .police, .admin] {
+            let name = try t.user(role)
+            let login = try await local.execute(TestClient.Request(
+                "/api/v1/auth/login", method: .post, authority: "renfang", headers: [.contentType: "application/json"],
+                body: TestJSON.body(["user": name, "password": TestServices.password])))
+            let setCookie = try #require(login.headers[values: .setCookie].first)
+            cookies[role] = String(setCookie.split(separator: ";")[0])
+        }
+        try await local.shutdown()
+        guard let address = nonLoopbackIPv4() else {
+            Issue.record("no non-loopback interface to test the remote case")
+            return
+        }
+        let remote = client(address)
+        #expect(try await get(remote, "/metrics").status == .unauthorized)
+        #expect(try await get(remote, "/metrics", [.cookie: cookies[.desk]!]).status == .forbidden)
+        #expect(try await get(remote, "/metrics", [.cookie: cookies[.police]!]).status == .ok)
+        let asAdmin = try await get(remote, "/metrics", [.cookie: cookies[.admin]!])
+        #expect(asAdmin.status == .ok)
+        #expect(asAdmin.body.map { String(buffer: $0) }?.contains("renfang_test_total") == true)
+        try await remote.shutdown()
     }
 
     @Test("bodies over the limit are refused with 413 JSON")
@@ -302,6 +324,14 @@ struct AuthRoutesTests {
         #expect(!text.contains("110105199003071319"))
         #expect(!text.contains("Secret-Word-42"))
     }
+}
+
+/// The port the server bound, set from `onServerRunning`.
+final class BoundPort: @unchecked Sendable {
+    private let lock = NSLock()
+    private var port: Int?
+    var value: Int? { lock.withLock { port } }
+    func set(_ value: Int?) { lock.withLock { port = value } }
 }
 
 /// Log lines collected from a logger.
