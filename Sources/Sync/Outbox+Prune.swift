@@ -31,9 +31,8 @@ extension Outbox {
         precondition(batchSize > 0)
         let cutoffMillis = Int64((cutoff.timeIntervalSince1970 * 1000).rounded(.down))
         let destinations = try await database.read { db in
-            try String.fetchAll(db, sql: """
-                SELECT name FROM sync_destination UNION SELECT DISTINCT destination FROM sync_outbox ORDER BY 1
-                """)
+            // Every destination with outbox rows has its sync_destination row (written with its next_seq).
+            try String.fetchAll(db, sql: "SELECT name FROM sync_destination ORDER BY name")
         }
         var result = PruneResult()
         for destination in destinations {
