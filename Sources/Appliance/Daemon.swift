@@ -69,6 +69,7 @@ public final class Daemon: Sendable {
         } else {
             var syncConfiguration = configuration.sync
             syncConfiguration.applianceId = configuration.applianceId
+            syncConfiguration.outboxRetentionDays = configuration.retention.acknowledgedOutboxDays
             let system = try SyncSystem.open(registerPath: configuration.databasePath, keyFile: configuration.keyFile,
                                              configuration: syncConfiguration)
             sync = system

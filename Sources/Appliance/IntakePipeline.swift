@@ -140,7 +140,7 @@ public final class IntakePipeline: Sendable {
         for (index, hit) in hits.enumerated() {
             let alert = receipt.flatMap { index < $0.alerts.count ? $0.alerts[index] : nil }
             let data = AlertEventData(
-                alert: alert?.uuid, isNew: alert?.isNew ?? true, scanCount: alert?.scanCount ?? 1,
+                alertId: alert?.uuid, isNew: alert?.isNew ?? true, scanCount: alert?.scanCount ?? 1,
                 level: Int(hit.details.level.rawValue), category: hit.details.category,
                 instructions: hit.details.instructions, listId: hit.listId, listVersion: hit.listVersion,
                 matchedBy: hit.matchedBy.rawValue, nameConfirmed: hit.nameConfirmed,
@@ -165,7 +165,8 @@ public final class IntakePipeline: Sendable {
 /// Data of `alert.opened` / `alert.updated` events (restricted audience only): masked identity, never
 /// a full ID number or name.
 public struct AlertEventData: Codable, Sendable, Hashable {
-    public var alert: UUID?
+    /// The stored alert (nil when it could not be stored).
+    public var alertId: UUID?
     public var isNew: Bool
     public var scanCount: Int
     public var level: Int

@@ -96,7 +96,7 @@ struct PackagingTests {
         let binaries = try #require(builtBinaries, "built binaries not found next to the tests")
         let directory = try makeTemporaryDirectory("deb")
         defer { try? FileManager.default.removeItem(at: directory) }
-        let built = try run(["make", "--no-print-directory", "deb", "DEB_DIR=\(directory.path)", "BINDIR_FROM=\(binaries.path)",
+        let built = try run(["DEB_COMPRESSION=none", "make", "--no-print-directory", "deb", "DEB_DIR=\(directory.path)", "BINDIR_FROM=\(binaries.path)",
                              "DEB_VERSION=1.2.3", "DEB_ARCH=amd64"])
         #expect(built.status == 0, "\(built.output)")
         let deb = directory.appendingPathComponent("renfang_1.2.3_amd64.deb").path
