@@ -1,3 +1,4 @@
+import Accounts
 import Foundation
 import Hummingbird
 import Logging
@@ -16,6 +17,8 @@ extension APIError {
         switch error {
         case let error as APIError:
             self = error
+        case let error as AccountError:
+            self = APIError(account: error)
         case let error as RegistryError:
             self = APIError(registry: error)
         case let error as DecodingError:
