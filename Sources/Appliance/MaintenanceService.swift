@@ -21,9 +21,9 @@ final class MaintenanceService: Service, CustomStringConvertible, Sendable {
 
     func run() async throws {
         try? await cancelWhenGracefulShutdown {
-            var lastDay: String?
+            var lastDay: RegisterDate?
             while !Task.isCancelled {
-                let day = Self.dayText(Date())
+                let day = PlaceResolver.day(of: Date())
                 if day != lastDay {
                     await self.daily()
                     lastDay = day
@@ -42,12 +42,5 @@ final class MaintenanceService: Service, CustomStringConvertible, Sendable {
         } catch {
             logger.warning("automatic cancellation failed", metadata: ["error": "\(error)"])
         }
-    }
-
-    static func dayText(_ date: Date) -> String {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "Asia/Shanghai") ?? .current
-        let c = calendar.dateComponents([.year, .month, .day], from: date)
-        return "\(c.year ?? 0)-\(c.month ?? 0)-\(c.day ?? 0)"
     }
 }

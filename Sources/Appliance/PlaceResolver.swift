@@ -42,14 +42,17 @@ actor PlaceResolver {
         return (ids, names)
     }
 
-    /// Living, arrivals and departures today per 小区 (counts only).
-    func occupancy(now: Date = Date()) async throws -> OccupancyData {
+    /// The calendar day of `date` in Asia/Shanghai, the register's time zone.
+    static func day(of date: Date) -> RegisterDate? {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = TimeZone(identifier: "Asia/Shanghai") ?? .current
-        let parts = calendar.dateComponents([.year, .month, .day], from: now)
-        guard let today = RegisterDate(year: parts.year ?? 2000, month: parts.month ?? 1, day: parts.day ?? 1) else {
-            return OccupancyData(places: [])
-        }
+        let parts = calendar.dateComponents([.year, .month, .day], from: date)
+        return parts.year.flatMap { y in parts.month.flatMap { m in parts.day.flatMap { RegisterDate(year: y, month: m, day: $0) } } }
+    }
+
+    /// Living, arrivals and departures today per 小区 (counts only).
+    func occupancy(now: Date = Date()) async throws -> OccupancyData {
+        guard let today = Self.day(of: now) else { return OccupancyData(places: []) }
         let report = try await register.occupancy(OccupancyQuery(from: today, to: today, groupBy: .xiaoqu), for: Self.system)
         return OccupancyData(places: report.rows.map { row in
             OccupancyData.Place(name: row.name, living: row.counts.living, arrivalsToday: row.counts.arrivals,

@@ -10,9 +10,19 @@ public struct AuditLog: Sendable {
         _ db: Database, at: String, actor: Actor, action: String, targetKind: String, targetUuid: String?,
         before: String?, after: String?, detail: String?
     ) throws -> AuditEntry {
+        try append(db, at: at, actorId: actor.userId, actorRole: actor.role.name, action: action,
+                   targetKind: targetKind, targetUuid: targetUuid, before: before, after: after, detail: detail)
+    }
+
+    /// Appends an entry for an actor given as text (the accounts module's anonymous logins): the one place
+    /// that chains and inserts audit entries.
+    static func append(
+        _ db: Database, at: String, actorId: String, actorRole: String, action: String, targetKind: String,
+        targetUuid: String?, before: String?, after: String?, detail: String?
+    ) throws -> AuditEntry {
         let last = try Row.fetchOne(db.cachedStatement(sql: "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1"))
         var entry = AuditEntry(
-            seq: (last?["seq"] as Int64? ?? 0) + 1, at: at, actor: actor.userId, actorRole: actor.role.name,
+            seq: (last?["seq"] as Int64? ?? 0) + 1, at: at, actor: actorId, actorRole: actorRole,
             action: action, targetKind: targetKind, targetUuid: targetUuid, beforeDigest: before,
             afterDigest: after, detail: detail, prevHash: last?["hash"] ?? AuditChain.genesis, hash: "")
         entry.hash = AuditChain.hash(of: entry)

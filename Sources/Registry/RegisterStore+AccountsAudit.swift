@@ -18,21 +18,8 @@ extension RegisterStore {
         guard action.hasPrefix("auth.") || action.hasPrefix("account.") else {
             throw RegistryError(.validationFailed, "审计动作必须以 auth. 或 account. 开头")
         }
-        let last = try Row.fetchOne(db.cachedStatement(sql: "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1"))
-        var entry = AuditEntry(
-            seq: (last?["seq"] as Int64? ?? 0) + 1, at: Timestamp.text(date), actor: actor, actorRole: actorRole,
-            action: action, targetKind: "account", targetUuid: targetUuid?.uuidString.lowercased(), beforeDigest: nil,
-            afterDigest: nil, detail: detail, prevHash: last?["hash"] ?? AuditChain.genesis, hash: "")
-        entry.hash = AuditChain.hash(of: entry)
-        try db.cachedStatement(
-            sql: """
-                INSERT INTO audit_log (seq, at, actor, actor_role, action, target_kind, target_uuid,
-                                       before_digest, after_digest, detail, prev_hash, hash)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """).execute(
-            arguments: [entry.seq, entry.at, entry.actor, entry.actorRole, entry.action, entry.targetKind,
-                        entry.targetUuid, entry.beforeDigest, entry.afterDigest, entry.detail, entry.prevHash,
-                        entry.hash])
-        return entry
+        return try AuditLog.append(db, at: Timestamp.text(date), actorId: actor, actorRole: actorRole, action: action,
+                                   targetKind: "account", targetUuid: targetUuid?.uuidString.lowercased(),
+                                   before: nil, after: nil, detail: detail)
     }
 }
