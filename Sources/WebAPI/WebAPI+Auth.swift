@@ -30,7 +30,7 @@ extension WebAPI {
     static func addAuthRoutes(to api: RouterGroup<APIContext>, _ services: WebAPIServices) {
         let accounts = services.accounts
         let options = services.options
-        let auth = api.group("auth")
+        let auth = api.group("auth").add(middleware: RouteRoleMiddleware())
 
         auth.post("login") { request, context -> Response in
             let body = try await AuthJSON.decode(LoginRequest.self, from: request)
