@@ -136,6 +136,10 @@ public final class Daemon: Sendable {
     func httpApplication(onReady: @escaping @Sendable () async -> Void) throws -> some Service {
         let router = WebAPI.router(try webServices())
         let http = configuration.http
+        if !WebAPI.pagesPresent(in: URL(fileURLWithPath: http.pagesDirectory, isDirectory: true)) {
+            logger.warning("pages not found: /kiosk/ /desk/ /police/ /screen/ answer 404, the API keeps working",
+                           metadata: ["http.pages_dir": "\(http.pagesDirectory)"])
+        }
         let server: HTTPServerBuilder
         if let certificate = http.tlsCertificate, let key = http.tlsKey {
             let tls = TLSConfiguration.makeServerConfiguration(

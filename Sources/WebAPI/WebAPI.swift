@@ -73,7 +73,8 @@ public struct WebAPIOptions: Sendable {
     public var kiosks: [KioskBinding] = []
     /// Trusted issuer keys for watchlist bundles uploaded through the API.
     public var trustedWatchlistKeys: TrustedKeys?
-    /// Folder of the static pages (issue 8), served at `/`; `nil` serves none.
+    /// Folder of the pages (`kiosk/`, `desk/`, `police/`, `screen/`, `common/`), served at `/` (config
+    /// `http.pages_dir`); `nil` serves none.
     public var pagesDirectory: URL?
     /// Largest accepted upload (imports, bundles), bytes.
     public var maxUploadBytes = 64 << 20
