@@ -47,6 +47,9 @@ public final class Daemon: Sendable {
     let prometheus: PrometheusCollectorRegistry?
     let places: PlaceResolver
     let logger: Logger
+    /// Asks for a fresh occupancy on the feed (after a card read or a write through the API); the
+    /// maintenance service publishes it, at most one refresh at a time.
+    let occupancyRequests = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
     private let bound = Mutex<Int?>(nil)
 
     /// Opens everything the configuration names. Nothing is started; stored data is only migrated
@@ -104,10 +107,13 @@ public final class Daemon: Sendable {
 
     /// The API's services.
     public func webServices() throws -> WebAPIServices {
-        WebAPIServices(register: register, accounts: accounts, sync: sync, watchlistStore: watchlistStore,
-                       watchlistChecker: checker, bus: bus, readers: readers, prometheus: prometheus,
-                       options: configuration.webAPIOptions(trustedKeys: try configuration.watchlist.loadTrustedKeys()),
-                       cards: cards)
+        var services = WebAPIServices(
+            register: register, accounts: accounts, sync: sync, watchlistStore: watchlistStore,
+            watchlistChecker: checker, bus: bus, readers: readers, prometheus: prometheus,
+            options: configuration.webAPIOptions(trustedKeys: try configuration.watchlist.loadTrustedKeys()), cards: cards)
+        let requests = occupancyRequests.continuation
+        services.registerChanged = { requests.yield() }
+        return services
     }
 
     /// Every service, in start order (graceful shutdown runs in reverse: HTTP first, the uplinks last).

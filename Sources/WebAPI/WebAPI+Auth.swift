@@ -24,6 +24,7 @@ extension WebAPI {
         router.add(middleware: BodyLimitMiddleware(limit: services.options.maxUploadBytes))
         router.add(middleware: SessionMiddleware(accounts: services.accounts, secureCookies: services.options.secureCookies))
         router.add(middleware: CSRFMiddleware())
+        router.add(middleware: RegisterChangeMiddleware(changed: services.registerChanged))
         addPages(to: router, services)
     }
 
