@@ -69,6 +69,8 @@ public final class Daemon: Sendable {
         if configuration.sync.destinations.isEmpty {
             sync = nil
             register = try RegisterStore.open(path: configuration.databasePath, keyFile: configuration.keyFile)
+            // No destination any more: the register's other writers (renfang import …) stop queueing too.
+            try SyncRouting.store(nil, in: register.database)
         } else {
             var syncConfiguration = configuration.sync
             syncConfiguration.applianceId = configuration.applianceId
@@ -77,6 +79,10 @@ public final class Daemon: Sendable {
                                              configuration: syncConfiguration)
             sync = system
             register = system.store
+            for (destination, count) in system.backfilled.sorted(by: { $0.key < $1.key }) where count > 0 {
+                logger.notice("records already in the register queued for a new destination",
+                              metadata: ["destination": "\(destination)", "records": "\(count)"])
+            }
         }
         accounts = try AccountStore(register: register)
         try fm.createDirectory(atPath: configuration.watchlistDirectory, withIntermediateDirectories: true,
