@@ -24,6 +24,8 @@ extension WebAPI {
         router.add(middleware: BodyLimitMiddleware(limit: services.options.maxUploadBytes))
         router.add(middleware: SessionMiddleware(accounts: services.accounts, secureCookies: services.options.secureCookies))
         router.add(middleware: CSRFMiddleware())
+        router.add(middleware: RegisterChangeMiddleware(changed: services.registerChanged))
+        addPages(to: router, services)
     }
 
     /// /auth/login, /auth/logout, /auth/me, /auth/password.
