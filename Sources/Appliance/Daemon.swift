@@ -180,9 +180,14 @@ public final class Daemon: Sendable {
             logger: Logger(label: "renfang.http"))
     }
 
-    /// Publishes the banner (retained) on the bus.
+    /// Publishes the banner (retained) on the bus: the configured notices, then the public notices received
+    /// from the upstream servers (last 30 days, newest first, `标题：正文`).
     func publishBanner() async {
-        if let event = try? FeedEvent(topic: .banner, type: "banner.changed", data: configuration.banner.data()) {
+        var data = configuration.banner.data()
+        if let notices = try? await register.publicNotices() {
+            data.notices = notices.map { $0.text.isEmpty ? $0.title : "\($0.title)：\($0.text)" } + data.notices
+        }
+        if let event = try? FeedEvent(topic: .banner, type: "banner.changed", data: data) {
             bus.publish(event)
         }
     }

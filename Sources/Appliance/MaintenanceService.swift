@@ -5,7 +5,8 @@ import Registry
 import ServiceLifecycle
 
 /// The service "maintenance" (the reminder scheduler of the issue): once a minute it refreshes the
-/// occupancy on the feed; when the date changes it refreshes the banner's date and runs the register's
+/// occupancy on the feed and, when the public notices received through the inbox changed, the banner;
+/// when the date changes it refreshes the banner's date and runs the register's
 /// automatic cancellation of expired stays (their reminders) and applies the retention periods (card reads,
 /// sessions); all of it until graceful shutdown. Between the minutes, a card read (on the bus) or a write
 /// through the API refreshes the occupancy within a fraction of a second, so the big screen follows what
@@ -52,12 +53,17 @@ final class MaintenanceService: Service, CustomStringConvertible, Sendable {
 
     func minutely() async throws {
         var lastDay: RegisterDate?
+        var lastNotices: [UUID]?
         while !Task.isCancelled {
             let day = PlaceResolver.day(of: Date())
+            let notices = try? await daemon.register.publicNotices().map(\.uuid)
             if day != lastDay {
                 await daily()
                 lastDay = day
+            } else if let notices, notices != lastNotices {
+                await daemon.publishBanner()  // a public notice arrived through the inbox (or aged out)
             }
+            lastNotices = notices
             await daemon.publishOccupancy()
             try await Task.sleep(for: interval)
         }

@@ -82,6 +82,18 @@ enum RouteRoles {
         "POST /api/v1/imports": (places, "导入数据"),
         "GET /api/v1/exports/{kind}": (people, "导出数据"),
 
+        "GET /api/v1/cases": (people, "查看协查案件"),
+        "GET /api/v1/cases/{id}": (people, "查看协查案件"),
+        "POST /api/v1/cases/{id}/answer": (people, "答复协查案件"),
+        "POST /api/v1/cases/{id}/repair": (people, "重新配对协查案件"),
+        "GET /api/v1/case-progress": (people, "查看协查进度"),
+        "GET /api/v1/case-progress/export": (people, "导出协查进度"),
+        "GET /api/v1/notices": (people, "查看通知公告"),
+        "POST /api/v1/notices/{id}/read": (people, "标记通知已读"),
+        "GET /api/v1/todo": (people, "查看待办事宜"),
+        "GET /api/v1/reports": (people, "查看通报"),
+        "POST /api/v1/reports": (people, "填报通报"),
+
         "GET /api/v1/watchlist/status": (alerts, "查看预警名单状态"),
         "POST /api/v1/watchlist/bundles": (["admin", "securityOfficer"], "导入预警名单"),
         "POST /api/v1/watchlist/check": (["police"], "比对预警名单"),

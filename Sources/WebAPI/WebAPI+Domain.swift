@@ -15,6 +15,7 @@ extension WebAPI {
         addExportRoutes(to: domain, services)
         addWatchlistRoutes(to: domain, services)
         addAlertRoutes(to: domain, services)
+        addCaseRoutes(to: domain, services)
         addQueueRoutes(to: domain, services)
         addAuditRoutes(to: domain, services)
         addKioskRoutes(to: domain, services)
