@@ -82,6 +82,28 @@ class DeskTest(BrowserTest):
     def test_register_tenant_by_hand_1280x800(self):
         self.register_by_hand(SIZES[1], "测试乙")
 
+    def test_register_tenant_from_the_reader_1280x800(self):
+        d = self.open_desk(SIZES[1], "register")
+        self.click(d, "#reg-mode-card")
+        self.wait_text(d, "#reg-card", "请将身份证放在读卡器上")
+        holder = self.stack.card("hk")
+        self.stack.place("hk")
+        try:
+            line = wait_text(self, d, "#reg-card", "最近读取：" + holder["holder"][0] + "*")
+            self.assertNotIn(holder["holder"], text_of(d, "#reg-card"), "the card event is masked")
+            self.assertIn("港澳台居民居住证", text_of(d, "#reg-card"))
+            self.wait(d, lambda d: len(Select(d.find_element(By.ID, "reg-house-house")).options) > 2, "houses listed")
+            Select(d.find_element(By.ID, "reg-house-house")).select_by_index(2)
+            pick(self, d, "reg-card-form-relation", "承租", "91 承租人")
+            d.find_element(By.ID, "reg-card-form-phone").send_keys("13900000002" + Keys.ENTER)
+            ok = self.wait_text(d, "#reg-ok", "登记成功")
+            self.assertIn(holder["holder"], ok.text)
+            self.assertIn(holder["idNumber"][:4], ok.text)
+            self.assertNotIn(holder["idNumber"], self.page_text(d))
+            self.shot(d, "from-reader")
+        finally:
+            self.stack.remove()
+
     def drill_down(self, size):
         d = self.open_desk(size, "stats")
         self.wait_visible(d, "#stats-rows")

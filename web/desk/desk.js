@@ -1,6 +1,6 @@
 // /desk: the property office's page. Everything is cut to the user's 小区 by the API.
 import { api, events, formatDate, formatDateTime, today } from './net.js';
-import { h, fill, $, say, errorText, makeForm, makeTabs, makeTable, openDialog, button, compact, dictionaryName } from './ui.js';
+import { h, fill, $, say, errorText, makeForm, makeTabs, makeTable, openDialog, button, compact, dictionaryName, codeNames } from './ui.js';
 import { staffPage } from './session.js';
 import { placeTree, housesOf, findHouse, housePicker, invalidatePlaces } from './places.js';
 import { renderStatistics } from './stats.js';
@@ -155,6 +155,7 @@ async function showHouse(detail, uuid) {
     ['状态', cancelled ? '已注销（' + formatDate(house.cancelledOn) + '，' + (house.cancelReason || '') + '）' : '正常' + (house.restoredOn ? '（' + formatDate(house.restoredOn) + '恢复）' : '')],
   ];
   const relationNames = await Promise.all(residents.map((r) => dictionaryName('relation', r.stay.relation)));
+  const resultNames = await codeNames('inspectionResult');
   fill(detail,
     h('h2', { id: 'house-title', text: house.address }),
     h('div', { class: 'actions' },
@@ -178,7 +179,7 @@ async function showHouse(detail, uuid) {
     h('h3', { text: '巡查记录' }),
     makeTable([
       { label: '巡查日期', value: (i) => formatDate(i.inspectedOn) }, { label: '巡查人', value: (i) => i.inspectorName },
-      { label: '结果', value: (i) => i.result }, { label: '发现问题', value: (i) => i.findings || '—' }, { label: '整改情况', value: (i) => i.rectification || '—' },
+      { label: '结果', value: (i) => resultNames.get(i.result) || i.result }, { label: '发现问题', value: (i) => i.findings || '—' }, { label: '整改情况', value: (i) => i.rectification || '—' },
     ], inspections, { id: 'inspections', empty: '暂无巡查记录' }),
     changes.length ? h('h3', { text: '注销与恢复记录' }) : null,
     changes.length ? makeTable([
@@ -304,7 +305,7 @@ function inspectionDialog(house, done) {
     fields: [
       { key: 'inspectedOn', label: '巡查日期', type: 'date', required: true, value: today() },
       { key: 'inspectorName', label: '巡查人', required: true },
-      { key: 'inspectionResult', label: '巡查结果', required: true, placeholder: '如：正常、发现隐患' },
+      { key: 'inspectionResult', label: '巡查结果', type: 'dict', table: 'inspectionResult', required: true },
       { key: 'findings', label: '发现问题', type: 'textarea' },
       { key: 'rectification', label: '整改情况', type: 'textarea' },
     ],
@@ -462,7 +463,7 @@ async function renderMatters(panel) {
     fields: [
       { key: 'applicantName', label: '申请人', required: true },
       { key: 'applicantPhone', label: '联系电话' },
-      { key: 'matterType', label: '事项类型', required: true, placeholder: '如：居住证申领、房屋维修' },
+      { key: 'matterType', label: '事项类型', type: 'dict', table: 'serviceMatterType', required: true },
       { key: 'summary', label: '事项内容', type: 'textarea', required: true, wide: true },
       { key: 'openedOn', label: '受理日期', type: 'date', value: today() },
     ],
@@ -473,15 +474,16 @@ async function renderMatters(panel) {
       await load();
     },
   });
+  const types = await codeNames('serviceMatterType');
   const load = async () => {
     const query = { xiaoqu: xq.value };
     if (st.value) query.state = st.value;
     const matters = await api.get('/api/v1/service-matters', query);
     fill(list, makeTable([
       { label: '受理日期', value: (m) => formatDate(m.openedOn) }, { label: '申请人', value: (m) => m.applicantName },
-      { label: '事项类型', value: (m) => m.matterType }, { label: '内容', value: (m) => m.summary },
+      { label: '事项类型', value: (m) => types.get(m.matterType) || m.matterType }, { label: '内容', value: (m) => m.summary },
       { label: '状态', value: (m) => h('span', { class: 'state state-' + m.state, text: m.stateLabel || STATE_LABELS[m.state] }) },
-    ], matters, { id: 'matters-table', empty: '没有服务事项', onRow: (m) => matterDialog(m, load) }));
+    ], matters, { id: 'matters-table', empty: '没有服务事项', onRow: (m) => matterDialog(m, types, load) }));
   };
   xq.addEventListener('change', load);
   st.addEventListener('change', load);
@@ -491,10 +493,10 @@ async function renderMatters(panel) {
   await load();
 }
 
-function matterDialog(matter, done) {
+function matterDialog(matter, types, done) {
   const STATE_NAMES = { accepted: '受理', inProgress: '办理中', completed: '办结', returned: '退回', withdrawn: '撤销' };
   const content = h('div', {},
-    h('dl', { class: 'facts' }, [['申请人', matter.applicantName], ['联系电话', matter.applicantPhone || '—'], ['事项类型', matter.matterType],
+    h('dl', { class: 'facts' }, [['申请人', matter.applicantName], ['联系电话', matter.applicantPhone || '—'], ['事项类型', types.get(matter.matterType) || matter.matterType],
       ['内容', matter.summary], ['状态', matter.stateLabel], ['受理日期', formatDate(matter.openedOn)], ['办结日期', matter.closedOn ? formatDate(matter.closedOn) : '—']]
       .map(([k, v]) => [h('dt', { text: k }), h('dd', { text: v })])),
     h('h3', { text: '办理经过' }),
@@ -529,7 +531,7 @@ const REMINDER_KINDS = {
 
 async function renderTodo(panel) {
   const [reminders, quality] = await Promise.all([api.get('/api/v1/reminders'), api.get('/api/v1/data-quality', { limit: '50' })]);
-  const counts = Object.entries(reminders.counts || {});
+  const counts = Object.entries(reminders.counts || {}).filter(([, n]) => n > 0);
   fill(panel,
     h('h2', { text: '待办提醒' }),
     h('p', { class: 'summary', id: 'todo-summary', text: formatDate(reminders.today) + '：共 ' + reminders.items.length + ' 项待办' +

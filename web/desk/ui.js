@@ -72,6 +72,11 @@ export async function dictionaryName(table, code) {
   return hit ? hit.name : code;
 }
 
+/** code → name of a whole table, for showing stored codes in lists. */
+export async function codeNames(table) {
+  return new Map((await searchDictionary(table, '', 5000)).map((e) => [e.code, e.name]));
+}
+
 let comboCount = 0;
 
 /** A dictionary field: type a code ("01"), pinyin initials ("hz") or characters ("汉"), pick with the
@@ -346,6 +351,7 @@ export function makeTabs(nav, main, tabs, { onShow } = {}) {
     const tab = tabs.find((t) => t.id === wanted) || tabs[0];
     if (tab === current && force !== true) return; // '#tree/<house>' is the tab's own business
     current = tab;
+    say('');
     buttons.forEach((b, i) => {
       const on = tabs[i] === tab;
       b.setAttribute('aria-selected', on ? 'true' : 'false');
