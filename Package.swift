@@ -232,7 +232,7 @@ let package = Package(
             "Feed", "FeedTesting", .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
         // Runs the built `renfang` binary: sim serve + read over a pty, decode, exit codes.
-        .testTarget(name: "RenfangCLITests", dependencies: ["renfang", "ReaderSimulator", "SAMProtocol", "IDCard"]),
+        .testTarget(name: "RenfangCLITests", dependencies: ["renfang", "ReaderSimulator", "SAMProtocol", "IDCard", "Sync"]),
         .testTarget(name: "WatchlistTests", dependencies: ["Watchlist", "IDCard", "Spreadsheet"]),
         .testTarget(name: "AccountsTests", dependencies: ["Accounts", "Registry"]),
         // Real sockets: the API served by Hummingbird on a loopback port, driven by HummingbirdTesting's live client.

@@ -181,6 +181,28 @@ public final class AccountStore: Sendable {
         }
     }
 
+    /// Gives `user` another role and scope (a desk clerk moved to other 小区, an officer to another station):
+    /// the scope must exist, every session of the user ends (the old rights go with them). Security officer
+    /// only; not oneself. Audited (`account.role`, the old and new role and scope).
+    public func setRole(user: String, role: Role, by actor: Actor) throws {
+        try Self.requireManager(actor, "修改用户角色")
+        let name = LoginName.normalized(user)
+        guard name != actor.userId else { throw AccountError(.forbidden, "不能修改自己的角色", field: "user") }
+        let now = options.clock()
+        try write { db in
+            try Self.checkScope(db, role)
+            guard let row = try Self.userRow(db, name: name) else { throw Self.notFound }
+            let id: Int64 = row["id"]
+            let before = Self.role(row).map(Self.scopeDetail) ?? "role=?"
+            try db.execute(sql: """
+                UPDATE account_user SET role = ?, station_uuid = ?, xiaoqu_uuids = ?, updated_at = ? WHERE id = ?
+                """, arguments: [role.storedName, role.storedStation, role.storedXiaoqus, Self.ms(now), id])
+            let revoked = try Self.revokeSessions(db, userId: id)
+            try self.audit(db, now, actor, "account.role", target: Self.uuid(row),
+                           detail: "from: \(before); to: \(Self.scopeDetail(role)); sessionsEnded=\(revoked)")
+        }
+    }
+
     /// Unlocks `user` and forgets the user's failed logins. Security officer only. Audited (`account.unlock`).
     public func unlock(user: String, by actor: Actor) throws {
         try Self.requireManager(actor, "解锁用户")

@@ -47,6 +47,9 @@ public final class Daemon: Sendable {
     let prometheus: PrometheusCollectorRegistry?
     let places: PlaceResolver
     let logger: Logger
+    /// Asks for a fresh occupancy on the feed (after a card read or a write through the API); the
+    /// maintenance service publishes it, at most one refresh at a time.
+    let occupancyRequests = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
     private let bound = Mutex<Int?>(nil)
 
     /// Opens everything the configuration names. Nothing is started; stored data is only migrated
@@ -66,6 +69,8 @@ public final class Daemon: Sendable {
         if configuration.sync.destinations.isEmpty {
             sync = nil
             register = try RegisterStore.open(path: configuration.databasePath, keyFile: configuration.keyFile)
+            // No destination any more: the register's other writers (renfang import …) stop queueing too.
+            try SyncRouting.store(nil, in: register.database)
         } else {
             var syncConfiguration = configuration.sync
             syncConfiguration.applianceId = configuration.applianceId
@@ -74,6 +79,10 @@ public final class Daemon: Sendable {
                                              configuration: syncConfiguration)
             sync = system
             register = system.store
+            for (destination, count) in system.backfilled.sorted(by: { $0.key < $1.key }) where count > 0 {
+                logger.notice("records already in the register queued for a new destination",
+                              metadata: ["destination": "\(destination)", "records": "\(count)"])
+            }
         }
         accounts = try AccountStore(register: register)
         try fm.createDirectory(atPath: configuration.watchlistDirectory, withIntermediateDirectories: true,
@@ -104,10 +113,13 @@ public final class Daemon: Sendable {
 
     /// The API's services.
     public func webServices() throws -> WebAPIServices {
-        WebAPIServices(register: register, accounts: accounts, sync: sync, watchlistStore: watchlistStore,
-                       watchlistChecker: checker, bus: bus, readers: readers, prometheus: prometheus,
-                       options: configuration.webAPIOptions(trustedKeys: try configuration.watchlist.loadTrustedKeys()),
-                       cards: cards)
+        var services = WebAPIServices(
+            register: register, accounts: accounts, sync: sync, watchlistStore: watchlistStore,
+            watchlistChecker: checker, bus: bus, readers: readers, prometheus: prometheus,
+            options: configuration.webAPIOptions(trustedKeys: try configuration.watchlist.loadTrustedKeys()), cards: cards)
+        let requests = occupancyRequests.continuation
+        services.registerChanged = { requests.yield() }
+        return services
     }
 
     /// Every service, in start order (graceful shutdown runs in reverse: HTTP first, the uplinks last).

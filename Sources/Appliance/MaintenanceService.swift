@@ -6,7 +6,10 @@ import ServiceLifecycle
 
 /// The service "maintenance" (the reminder scheduler of the issue): once a minute it refreshes the
 /// occupancy on the feed; when the date changes it refreshes the banner's date and runs the register's
-/// automatic cancellation of expired stays (their reminders); all of it until graceful shutdown.
+/// automatic cancellation of expired stays (their reminders) and applies the retention periods (card reads,
+/// sessions); all of it until graceful shutdown. Between the minutes, a card read (on the bus) or a write
+/// through the API refreshes the occupancy within a fraction of a second, so the big screen follows what
+/// happens.
 final class MaintenanceService: Service, CustomStringConvertible, Sendable {
     let daemon: Daemon
     let interval: Duration
@@ -21,16 +24,42 @@ final class MaintenanceService: Service, CustomStringConvertible, Sendable {
 
     func run() async throws {
         try? await cancelWhenGracefulShutdown {
-            var lastDay: RegisterDate?
-            while !Task.isCancelled {
-                let day = PlaceResolver.day(of: Date())
-                if day != lastDay {
-                    await self.daily()
-                    lastDay = day
-                }
-                await self.daemon.publishOccupancy()
-                try await Task.sleep(for: self.interval)
+            try await withThrowingDiscardingTaskGroup { group in
+                group.addTask { await self.refreshOnRequest() }
+                group.addTask { await self.requestOnCardReads() }
+                group.addTask { try await self.minutely() }
             }
+        }
+    }
+
+    /// Publishes the occupancy after each request, coalescing the requests that arrive meanwhile.
+    func refreshOnRequest() async {
+        for await _ in daemon.occupancyRequests.stream {
+            if Task.isCancelled { break }
+            try? await Task.sleep(for: .milliseconds(150))
+            await daemon.publishOccupancy()
+        }
+    }
+
+    /// A card read is counted on the screen: ask for a refresh at each one.
+    func requestOnCardReads() async {
+        let reads = daemon.bus.subscribe(topics: [.card], audience: .public, capacity: 16)
+        defer { reads.cancel() }
+        for await _ in reads {
+            daemon.occupancyRequests.continuation.yield()
+        }
+    }
+
+    func minutely() async throws {
+        var lastDay: RegisterDate?
+        while !Task.isCancelled {
+            let day = PlaceResolver.day(of: Date())
+            if day != lastDay {
+                await daily()
+                lastDay = day
+            }
+            await daemon.publishOccupancy()
+            try await Task.sleep(for: interval)
         }
     }
 
@@ -41,6 +70,27 @@ final class MaintenanceService: Service, CustomStringConvertible, Sendable {
             logger.info("automatic cancellation", metadata: ["cancelled": "\(result.cancelled.count)"])
         } catch {
             logger.warning("automatic cancellation failed", metadata: ["error": "\(error)"])
+        }
+        await applyRetention(now: Date())
+    }
+
+    /// The retention periods of `retention:`: card reads older than `card_read_days`, sessions that ended
+    /// more than `session_days` ago. (Acknowledged outbox rows are pruned hourly by the sync module; the
+    /// audit log is never pruned.)
+    func applyRetention(now: Date) async {
+        let retention = daemon.configuration.retention
+        let day: TimeInterval = 86_400
+        do {
+            let deleted = try await daemon.register.pruneCardReads(before: now - Double(retention.cardReadDays) * day)
+            logger.info("retention: card reads", metadata: ["deleted": "\(deleted)", "days": "\(retention.cardReadDays)"])
+        } catch {
+            logger.warning("retention of card reads failed", metadata: ["error": "\(error)"])
+        }
+        do {
+            let deleted = try daemon.accounts.pruneSessions(now: now - Double(retention.sessionDays) * day)
+            logger.info("retention: sessions", metadata: ["deleted": "\(deleted)", "days": "\(retention.sessionDays)"])
+        } catch {
+            logger.warning("retention of sessions failed", metadata: ["error": "\(error)"])
         }
     }
 }

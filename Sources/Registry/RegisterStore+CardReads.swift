@@ -77,6 +77,36 @@ extension RegisterStore {
         }
     }
 
+    /// The retention of the card-read history (`retention.card_read_days`): deletes the card reads older
+    /// than `date`, at most `batchSize` per transaction, each batch with one audit entry
+    /// (`cardRead.prune`, the count in its detail) in the same transaction. Nothing is queued upstream:
+    /// the upstream servers keep their copies. Alerts are records of their own and are never pruned here.
+    /// Returns how many were deleted.
+    @discardableResult
+    public func pruneCardReads(before date: Date, batchSize: Int = 5_000,
+                               by actor: Actor = .retention) async throws -> Int {
+        guard actor.role == .admin else { throw RegistryError.denied("清理读卡记录") }
+        let cutoff = Timestamp.text(date)
+        var total = 0
+        while true {
+            let deleted = try await perform(actor, action: "cardRead.prune") { db, journal, _ in
+                try db.execute(sql: """
+                    DELETE FROM card_read WHERE id IN (SELECT id FROM card_read WHERE read_at < ? ORDER BY read_at LIMIT ?)
+                    """, arguments: [cutoff, batchSize])
+                let count = db.changesCount
+                if count > 0 {
+                    try AuditLog.append(db, at: journal.at, actor: actor, action: "cardRead.prune", targetKind: "cardRead",
+                                        targetUuid: nil, before: nil, after: nil, detail: "deleted=\(count) before=\(cutoff)")
+                }
+                return count
+            }
+            total += deleted
+            if deleted < batchSize { break }
+        }
+        if total > 0 { Self.logger.info("cardRead.prune", metadata: ["deleted": "\(total)"]) }
+        return total
+    }
+
     /// Card reads recorded since `date` (for retention and statistics): count only.
     public func cardReadCount(since date: Date) async throws -> Int {
         try await writer.read { db in

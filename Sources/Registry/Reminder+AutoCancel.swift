@@ -5,6 +5,8 @@ extension Actor {
     /// The daemon's daily auto-cancellation job: recorded in the audit log under this user id. Its role is
     /// `admin` for the scope (the whole register); the job shows no personal data to anyone.
     public static let autoCancellation = Actor(userId: "renfangd.autoCancel", role: .admin)
+    /// The daemon's retention housekeeping (pruning the card-read history).
+    public static let retention = Actor(userId: "renfangd.retention", role: .admin)
 }
 
 /// What one auto-cancellation run did.

@@ -27,7 +27,13 @@ public struct OutboxSink: RecordChangeSink {
 
     /// Writes the outbox rows of `changes` in `db`'s transaction.
     public func recordsChanged(_ changes: [RecordChange], in db: Database) throws {
-        let now = Int64((clock().timeIntervalSince1970 * 1000).rounded())
+        try Self.queue(changes, routing: routing, now: clock(), signal: signal, in: db)
+    }
+
+    /// One `sync_change` row per routed change and one `sync_outbox` row per (change, destination).
+    static func queue(_ changes: [RecordChange], routing: SyncRouting, now date: Date, signal: OutboxSignal?,
+                      in db: Database) throws {
+        let now = Int64((date.timeIntervalSince1970 * 1000).rounded())
         var nextSeq: [String: Int64] = [:]
         for change in changes {
             let destinations = routing.destinations(for: change.kind.rawValue)
@@ -65,8 +71,28 @@ public struct OutboxSink: RecordChangeSink {
                 ON CONFLICT (name) DO UPDATE SET next_seq = excluded.next_seq
                 """).execute(arguments: [destination, next])
         }
-        let signal = self.signal
-        db.afterNextTransaction(onCommit: { _ in signal.notify() })
+        if let signal { db.afterNextTransaction(onCommit: { _ in signal.notify() }) }
+    }
+}
+
+/// The ``RecordChangeSink`` of every writer of the register other than the daemon (the `renfang` tool's
+/// imports, `init`, …): it queues changes with the routing the daemon stored in the database
+/// (`sync_routing`, written by ``SyncSystem/open(registerPath:keyFile:configuration:options:)``), so a
+/// record written by a tool reaches the upstream servers like one written by the daemon; the running
+/// daemon's uplinks pick the rows up at their next poll (`idle_poll_interval`). A register that has never
+/// been opened with destinations has no stored routing, and nothing is queued.
+public struct StoredRoutingSink: RecordChangeSink {
+    let clock: @Sendable () -> Date
+
+    /// A sink reading the stored routing in each write transaction.
+    public init(clock: @escaping @Sendable () -> Date = { Date() }) {
+        self.clock = clock
+    }
+
+    /// Writes the outbox rows of `changes` as the stored routing says.
+    public func recordsChanged(_ changes: [RecordChange], in db: Database) throws {
+        guard !changes.isEmpty, let routing = try SyncRouting.stored(in: db) else { return }
+        try OutboxSink.queue(changes, routing: routing, now: clock(), signal: nil, in: db)
     }
 }
 

@@ -161,8 +161,33 @@ public struct SyncRouting: Sendable {
 
     /// The routing of a configuration.
     public init(_ configuration: SyncConfiguration) {
-        explicit = configuration.destinations.map { d in (d.name, d.kinds.contains("*") ? nil : Set(d.kinds)) }
-        priorityKinds = configuration.priorityKinds
+        self.init(Stored(configuration))
+    }
+
+    init(_ stored: Stored) {
+        explicit = stored.destinations.map { d in (d.name, d.kinds.contains("*") ? nil : Set(d.kinds)) }
+        priorityKinds = Set(stored.priorityKinds)
+    }
+
+    /// The routing as the `sync_routing` table keeps it (JSON).
+    struct Stored: Codable, Hashable {
+        struct Destination: Codable, Hashable {
+            var name: String
+            var kinds: [String]
+        }
+
+        var destinations: [Destination]
+        var priorityKinds: [String]
+
+        init(_ configuration: SyncConfiguration) {
+            destinations = configuration.destinations.map { Destination(name: $0.name, kinds: $0.kinds) }
+            priorityKinds = configuration.priorityKinds.sorted()
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case destinations
+            case priorityKinds = "priority_kinds"
+        }
     }
 
     /// The destinations that get records of `kind` (a ``RecordKind`` raw value), in configuration order.

@@ -13,6 +13,7 @@ public enum SyncSchema {
         ("sync.v1.outbox", outboxV1),
         ("sync.v1.inbox", inboxV1),
         ("sync.v2.prune", pruneV2),
+        ("sync.v3.routing", routingV3),
     ]
 
     /// Applies the migrations that are missing, each in its own transaction.
@@ -103,6 +104,17 @@ public enum SyncSchema {
     /// v2: `sync_destination.pruned_through`, the highest sequence number whose outbox row was pruned
     /// (``Outbox/prune(acknowledgedBefore:batchSize:)``): pruning removes a prefix of each destination's
     /// sequence, and reconciliation starts after it.
+    /// v3: the routing the daemon runs with (destinations, their kinds, the priority kinds), written by
+    /// ``SyncSystem/open(registerPath:keyFile:configuration:options:)`` so that every other writer of the
+    /// register (the `renfang` tool: imports, init) queues its records the same way (``StoredRoutingSink``).
+    static let routingV3 = """
+        CREATE TABLE sync_routing (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            routing TEXT NOT NULL,
+            updated_at INTEGER NOT NULL
+        );
+        """
+
     static let pruneV2 = """
         ALTER TABLE sync_destination ADD COLUMN pruned_through INTEGER NOT NULL DEFAULT 0;
         """

@@ -22,9 +22,14 @@ public final class SyncSystem: Sendable {
     public let signal: OutboxSignal
     /// Free-space checks for the register's file system.
     public let diskPressure: DiskPressure
+    /// Records already in the register that were queued at this opening for destinations that had never
+    /// had anything queued (``SyncRouting/store(_:in:now:)``), per destination.
+    public let backfilled: [String: Int]
 
-    init(configuration: SyncConfiguration, store: RegisterStore, signal: OutboxSignal, clock: @escaping @Sendable () -> Date) {
+    init(configuration: SyncConfiguration, store: RegisterStore, signal: OutboxSignal, clock: @escaping @Sendable () -> Date,
+         backfilled: [String: Int] = [:]) {
         self.configuration = configuration
+        self.backfilled = backfilled
         self.store = store
         self.signal = signal
         outbox = Outbox(database: store.database, clock: clock)
@@ -33,7 +38,8 @@ public final class SyncSystem: Sendable {
     }
 
     /// Validates `configuration`, opens the register with an ``OutboxSink`` as its change sink (replacing
-    /// `options.changeSink`) and applies the sync migrations before anything is written.
+    /// `options.changeSink`), applies the sync migrations before anything is written, and stores the routing
+    /// in the database for the register's other writers (``StoredRoutingSink``).
     public static func open(
         registerPath: String, keyFile: String, configuration: SyncConfiguration,
         options: RegisterStore.Options = RegisterStore.Options()
@@ -43,13 +49,15 @@ public final class SyncSystem: Sendable {
         var options = options
         options.changeSink = OutboxSink(configuration: configuration, clock: options.clock, signal: signal)
         let store = try RegisterStore.open(path: registerPath, keyFile: keyFile, options: options)
+        let backfilled: [String: Int]
         do {
             try SyncSchema.migrate(store.database)
+            backfilled = try SyncRouting.store(configuration, in: store.database, now: options.clock())
         } catch {
             try? store.close()
             throw error
         }
-        return SyncSystem(configuration: configuration, store: store, signal: signal, clock: options.clock)
+        return SyncSystem(configuration: configuration, store: store, signal: signal, clock: options.clock, backfilled: backfilled)
     }
 
     /// One ``Uplink`` per configured destination, each over its own libcurl handle and thread; batches are

@@ -4,7 +4,7 @@ extension WebAPI {
     /// Readers, events (SSE), register, queries, statistics, imports/exports, watchlist, alerts, queue, audit,
     /// kiosk and screen. Every error a handler throws leaves as an ``APIError`` (``APIErrorMiddleware``).
     static func addDomainRoutes(to api: RouterGroup<APIContext>, _ services: WebAPIServices) {
-        let domain = api.group().add(middleware: APIErrorMiddleware())
+        let domain = api.group().add(middleware: APIErrorMiddleware()).add(middleware: RouteRoleMiddleware())
         addReaderRoutes(to: domain, services)
         addEventRoutes(to: domain, services)
         addPlaceRoutes(to: domain, services)

@@ -109,6 +109,9 @@ public struct WebAPIServices: Sendable {
     public var options: WebAPIOptions
     /// The last card read on each reader (the intake pipeline posts every read), for the kiosk and the desk.
     public var cards: CardBoard
+    /// Called after every successful write through the API (POST, PUT, PATCH, DELETE under /api/v1, not
+    /// logins): the daemon refreshes the occupancy on the feed, so the big screen follows registrations.
+    public var registerChanged: @Sendable () -> Void = {}
 
     /// The services.
     public init(register: RegisterStore, accounts: AccountStore, sync: SyncSystem? = nil, watchlistStore: WatchlistStore? = nil,

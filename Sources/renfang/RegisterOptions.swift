@@ -1,8 +1,10 @@
 import ArgumentParser
 import Dictionaries
 import Registry
+import Sync
 
-/// The options every register command shares: where the database and its data key are.
+/// The options every register command shares: where the database and its data key are. Every write
+/// through the store it opens is queued for the upstream servers as the daemon's routing says.
 struct RegisterOptions: ParsableArguments {
     @Option(name: .long, help: "The register database (SQLite).")
     var database: String = "/var/lib/renfang/register.sqlite"
@@ -16,6 +18,9 @@ struct RegisterOptions: ParsableArguments {
         options.createIfMissing = create
         // Names are stored with their pinyin initials (the most common reading) for "dx" → 丹心… searches.
         options.pinyinInitials = { Pinyin.initials(of: $0).first }
+        // Records written here reach the upstream servers like the daemon's: queued with the routing the
+        // daemon stored in the database (nothing when it has no destination).
+        options.changeSink = StoredRoutingSink()
         return try RegisterStore.open(path: database, keyFile: key, options: options)
     }
 

@@ -20,7 +20,7 @@ struct UsersCommand: ParsableCommand {
             Exit status: 0 done, 1 refused (the reason's code and text on stderr, e.g. auth.passwordWeak), \
             2 the register cannot be opened.
             """,
-        subcommands: [Add.self, Passwd.self, Lock.self, Unlock.self, List.self]
+        subcommands: [Add.self, Passwd.self, Lock.self, Unlock.self, SetRole.self, List.self]
     )
 
     /// The actor of the command line: the security officer at the box.
@@ -97,6 +97,18 @@ extension UsersCommand {
         }
     }
 
+    /// The shape of every command that changes one existing user: open, check the user exists (exit 1
+    /// before anything is asked), `prepare` (read a password, resolve a role), then `apply`, whose answer is
+    /// printed; a refusal is printed as `code: message` with exit 1.
+    static func change<T>(_ name: String, _ register: RegisterOptions, _ log: LogOptions,
+                          prepare: (RegisterStore) throws -> T, apply: (AccountStore, T) throws -> String) throws {
+        let (store, accounts) = try open(register, log)
+        defer { try? store.close() }
+        guard try existing(accounts, name) else { return }
+        let prepared = try prepare(store)
+        try run { print(try apply(accounts, prepared)) }
+    }
+
     /// Runs `body`, printing an accounts refusal as `code: message` and exiting 1.
     static func run(_ body: () throws -> Void) throws {
         do {
@@ -125,14 +137,7 @@ extension UsersCommand {
         @Option(name: .long, help: "The operator's name as shown in the pages.")
         var displayName: String
 
-        @Option(name: .long, help: "admin, securityOfficer, auditor, police or desk.")
-        var role: String
-
-        @Option(name: .long, help: "For police: the station (派出所), by UUID or code.")
-        var station: String?
-
-        @Option(name: .long, help: "For desk: a 小区 UUID (repeat for several).")
-        var xiaoqu: [String] = []
+        @OptionGroup var scope: RoleOptions
 
         @Flag(name: .long, help: "The user must choose a new password at first login.")
         var mustChange = false
@@ -144,49 +149,13 @@ extension UsersCommand {
         func run() throws {
             let (store, accounts) = try UsersCommand.open(register, log)
             defer { try? store.close() }
-            let role = try resolveRole(store)
+            let role = try scope.resolve(store)
             let secret = try password.read()
             try UsersCommand.run {
                 let user = try accounts.addUser(UserDraft(name: name, displayName: displayName, role: role,
                                                           mustChangePassword: mustChange),
                                                 password: secret, by: UsersCommand.actor)
                 print("已创建用户 / added: \(user.name) (\(user.role.name))")
-            }
-        }
-
-        func resolveRole(_ store: RegisterStore) throws -> Role {
-            func usage(_ message: String) -> ExitCode {
-                printError(message)
-                return ExitCode(64)
-            }
-            if role != "police", station != nil { throw usage("--station 只用于 police 角色 / --station is for --role police") }
-            if role != "desk", !xiaoqu.isEmpty { throw usage("--xiaoqu 只用于 desk 角色 / --xiaoqu is for --role desk") }
-            switch role {
-            case "admin": return .admin
-            case "securityOfficer", "security-officer": return .securityOfficer
-            case "auditor": return .auditor
-            case "police":
-                guard let station else { throw usage("police 角色须指定 --station / --role police needs --station") }
-                if let uuid = UUID(uuidString: station) { return .police(station: uuid) }
-                let admin = Actor(userId: "local-security", role: .admin)
-                let stations = try blockingAwait { try await store.stations(for: admin) }
-                guard let found = stations.first(where: { $0.code == station }) else {
-                    printError("account.invalid: 所属派出所不存在（\(station)）")
-                    throw ExitCode(1)
-                }
-                return .police(station: found.uuid)
-            case "desk":
-                guard !xiaoqu.isEmpty else { throw usage("desk 角色须指定至少一个 --xiaoqu / --role desk needs --xiaoqu") }
-                var ids = Set<UUID>()
-                for text in xiaoqu {
-                    guard let uuid = UUID(uuidString: text) else { throw usage("--xiaoqu 须为小区的 UUID：\(text)") }
-                    ids.insert(uuid)
-                }
-                return .desk(xiaoqus: ids)
-            case "kiosk":
-                throw usage("自助终端不是登录角色（在 renfang.yaml 的 kiosks 中配置）/ kiosks do not log in")
-            default:
-                throw usage("未知角色 / unknown role: \(role) (admin, securityOfficer, auditor, police, desk)")
             }
         }
     }
@@ -206,13 +175,9 @@ extension UsersCommand {
         @OptionGroup var log: LogOptions
 
         func run() throws {
-            let (store, accounts) = try UsersCommand.open(register, log)
-            defer { try? store.close() }
-            guard try UsersCommand.existing(accounts, name) else { return }
-            let secret = try password.read()
-            try UsersCommand.run {
+            try UsersCommand.change(name, register, log, prepare: { _ in try password.read() }) { accounts, secret in
                 try accounts.setPassword(user: name, password: secret, mustChange: mustChange, by: UsersCommand.actor)
-                print("密码已设置 / password set: \(LoginName.normalized(name))")
+                return "密码已设置 / password set: \(LoginName.normalized(name))"
             }
         }
     }
@@ -228,11 +193,9 @@ extension UsersCommand {
         @OptionGroup var log: LogOptions
 
         func run() throws {
-            let (store, accounts) = try UsersCommand.open(register, log)
-            defer { try? store.close() }
-            try UsersCommand.run {
+            try UsersCommand.change(name, register, log, prepare: { _ in }) { accounts, _ in
                 try accounts.lock(user: name, by: UsersCommand.actor)
-                print("已锁定 / locked: \(LoginName.normalized(name))")
+                return "已锁定 / locked: \(LoginName.normalized(name))"
             }
         }
     }
@@ -248,11 +211,32 @@ extension UsersCommand {
         @OptionGroup var log: LogOptions
 
         func run() throws {
-            let (store, accounts) = try UsersCommand.open(register, log)
-            defer { try? store.close() }
-            try UsersCommand.run {
+            try UsersCommand.change(name, register, log, prepare: { _ in }) { accounts, _ in
                 try accounts.unlock(user: name, by: UsersCommand.actor)
-                print("已解锁 / unlocked: \(LoginName.normalized(name))")
+                return "已解锁 / unlocked: \(LoginName.normalized(name))"
+            }
+        }
+    }
+
+    /// `renfang users role NAME --role desk --xiaoqu UUID…`: another role or scope; ends the user's sessions.
+    struct SetRole: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "role",
+            abstract: "Change a user's role or scope (ends the user's sessions).",
+            discussion: "The same role options as `users add`. Audited as account.role with the old and new scope."
+        )
+
+        @Argument(help: "The login name.")
+        var name: String
+
+        @OptionGroup var scope: RoleOptions
+        @OptionGroup var register: RegisterOptions
+        @OptionGroup var log: LogOptions
+
+        func run() throws {
+            try UsersCommand.change(name, register, log, prepare: scope.resolve) { accounts, role in
+                try accounts.setRole(user: name, role: role, by: UsersCommand.actor)
+                return "角色已修改 / role set: \(LoginName.normalized(name)) (\(role.name))"
             }
         }
     }
@@ -321,5 +305,54 @@ extension UsersCommand {
             found = true
         }
         return found
+    }
+}
+
+/// The role and scope options of `users add` and `users role`.
+struct RoleOptions: ParsableArguments {
+    @Option(name: .long, help: "admin, securityOfficer, auditor, police or desk.")
+    var role: String
+
+    @Option(name: .long, help: "For police: the station (派出所), by UUID or code.")
+    var station: String?
+
+    @Option(name: .long, help: "For desk: a 小区 UUID (repeat for several).")
+    var xiaoqu: [String] = []
+
+    /// The role with its scope, resolved against the register (a station may be given by its code).
+    func resolve(_ store: RegisterStore) throws -> Role {
+        func usage(_ message: String) -> ExitCode {
+            printError(message)
+            return ExitCode(64)
+        }
+        if role != "police", station != nil { throw usage("--station 只用于 police 角色 / --station is for --role police") }
+        if role != "desk", !xiaoqu.isEmpty { throw usage("--xiaoqu 只用于 desk 角色 / --xiaoqu is for --role desk") }
+        switch role {
+        case "admin": return .admin
+        case "securityOfficer", "security-officer": return .securityOfficer
+        case "auditor": return .auditor
+        case "police":
+            guard let station else { throw usage("police 角色须指定 --station / --role police needs --station") }
+            if let uuid = UUID(uuidString: station) { return .police(station: uuid) }
+            let admin = Actor(userId: "local-security", role: .admin)
+            let stations = try blockingAwait { try await store.stations(for: admin) }
+            guard let found = stations.first(where: { $0.code == station }) else {
+                printError("account.invalid: 所属派出所不存在（\(station)）")
+                throw ExitCode(1)
+            }
+            return .police(station: found.uuid)
+        case "desk":
+            guard !xiaoqu.isEmpty else { throw usage("desk 角色须指定至少一个 --xiaoqu / --role desk needs --xiaoqu") }
+            var ids = Set<UUID>()
+            for text in xiaoqu {
+                guard let uuid = UUID(uuidString: text) else { throw usage("--xiaoqu 须为小区的 UUID：\(text)") }
+                ids.insert(uuid)
+            }
+            return .desk(xiaoqus: ids)
+        case "kiosk":
+            throw usage("自助终端不是登录角色（在 renfang.yaml 的 kiosks 中配置）/ kiosks do not log in")
+        default:
+            throw usage("未知角色 / unknown role: \(role) (admin, securityOfficer, auditor, police, desk)")
+        }
     }
 }

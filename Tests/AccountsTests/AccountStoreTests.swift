@@ -256,4 +256,28 @@ struct AccountStoreTests {
         }
         #expect(accountError { _ = try w.reopened() }?.code == .schemaTooNew)
     }
+
+    @Test("a role or scope change takes effect at once: the user's sessions end, the new scope is stored, audited with old and new")
+    func roleChange() async throws {
+        let w = try await AccountsWorld.make()
+        defer { w.close() }
+        _ = try w.add("desk1", .desk(xiaoqus: [w.xiaoquA]), displayName: "王前台")
+        let (token, _) = try w.accounts.login(user: "desk1", password: "correct horse 1", address: nil)
+        try w.accounts.setRole(user: "desk1", role: .desk(xiaoqus: [w.xiaoquB]), by: AccountsWorld.officer)
+        #expect(try w.accounts.session(token: token) == nil, "the session with the old scope ended")
+        #expect(try w.accounts.user(named: "desk1")?.role == .desk(xiaoqus: [w.xiaoquB]))
+        let (_, session) = try w.accounts.login(user: "desk1", password: "correct horse 1", address: nil)
+        #expect(session.actor.role == .desk(xiaoqus: [w.xiaoquB]))
+        let details = try w.audits("account.role").map(\.detail)
+        #expect(details == ["from: role=desk xiaoqus=\(w.xiaoquA.uuidString.lowercased()); to: role=desk xiaoqus=\(w.xiaoquB.uuidString.lowercased()); sessionsEnded=1"])
+
+        // Refused: not the security officer, oneself, a scope that does not exist, a kiosk, an unknown user.
+        let admin = AccountsWorld.admin
+        #expect(accountError { try w.accounts.setRole(user: "desk1", role: .admin, by: admin) }?.code == .forbidden)
+        #expect(accountError { try w.accounts.setRole(user: "local-security", role: .admin, by: AccountsWorld.officer) }?.code == .forbidden)
+        #expect(accountError { try w.accounts.setRole(user: "desk1", role: .police(station: UUID()), by: AccountsWorld.officer) }?.field == "station")
+        #expect(accountError { try w.accounts.setRole(user: "desk1", role: .kiosk(device: "k", xiaoqus: [w.xiaoquA]), by: AccountsWorld.officer) }?.field == "role")
+        #expect(accountError { try w.accounts.setRole(user: "nobody", role: .admin, by: AccountsWorld.officer) }?.code == .userNotFound)
+        #expect(try w.accounts.user(named: "desk1")?.role == .desk(xiaoqus: [w.xiaoquB]), "refusals change nothing")
+    }
 }

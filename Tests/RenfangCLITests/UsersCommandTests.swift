@@ -48,9 +48,21 @@ struct UsersCommandTests {
         let passwd = try renfang(["users", "passwd", "police1", "--password-stdin"] + options, stdin: stdin("Battery-Staple-8"))
         #expect(passwd.status == 0, "\(passwd.stderr)")
 
+        // Another role: police2 becomes an auditor (its scope goes with the old role).
+        let role = try renfang(["users", "role", "police2", "--role", "auditor"] + options)
+        #expect(role.status == 0, "\(role.stderr)")
+        let relisted = try renfang(["users", "list", "--json"] + options)
+        let after = try #require(try JSONSerialization.jsonObject(with: Data(relisted.stdout.utf8)) as? [[String: Any]])
+        #expect(after.first { $0["name"] as? String == "police2" }?["role"] as? String == "auditor")
+        #expect(after.first { $0["name"] as? String == "police2" }?["station"] == nil)
+        let ghost = try renfang(["users", "role", "ghost", "--role", "admin"] + options)
+        #expect(ghost.status == 1 && ghost.stderr.contains("account.notFound"))
+        let noScope = try renfang(["users", "role", "police1", "--role", "desk"] + options)
+        #expect(noScope.status == 64)
+
         let verify = try renfang(["audit", "verify"] + options)
         #expect(verify.status == 0)
-        #expect(verify.stdout.hasPrefix("OK 7"), "station, three adds, lock, unlock, passwd: \(verify.stdout)")
+        #expect(verify.stdout.hasPrefix("OK 8"), "station, three adds, lock, unlock, passwd, role: \(verify.stdout)")
         let audit = try String(contentsOf: dir.appendingPathComponent("r.sqlite"), encoding: .isoLatin1)
         #expect(!audit.contains(password) && !audit.contains("Battery-Staple-8"), "no password in clear in the database")
         for run in [add, admin, list, locked, passwd] {

@@ -99,7 +99,7 @@ struct OutboxTests {
     func migrator() async throws {
         let world = try await SyncWorld.make()
         defer { world.close() }
-        #expect(try SyncSchema.appliedIdentifiers(world.system.store.database) == ["sync.v1.outbox", "sync.v1.inbox", "sync.v2.prune"])
+        #expect(try SyncSchema.appliedIdentifiers(world.system.store.database) == ["sync.v1.outbox", "sync.v1.inbox", "sync.v2.prune", "sync.v3.routing"])
         try SyncSchema.migrate(world.system.store.database)  // again: nothing to do
         try await world.system.store.database.write { try $0.execute(sql: "INSERT INTO sync_migrations VALUES ('sync.v9.future', '')") }
         #expect(throws: SyncError.self) { try SyncSchema.migrate(world.system.store.database) }

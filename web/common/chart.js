@@ -4,6 +4,7 @@
 //
 //   barChart({labels: ["1号楼", "2号楼"], series: [{name: "在住", values: [12, 30]}]}, {title: "…"})
 //   lineChart({labels: ["11月20日", …], series: [{name: "来", values: […]}, {name: "走", values: […]}]})
+// A series may name its colour (`color: 2` draws it as series-2), so one meaning keeps one colour across charts.
 // Both return an <svg> element (viewBox-scaled: it fills its container's width).
 
 const NS = "http://www.w3.org/2000/svg";
@@ -31,7 +32,7 @@ function frame(data, options) {
   const width = options.width || 800;
   const height = options.height || 360;
   const legend = data.series.length > 1 || options.legend;
-  const margin = { top: options.title ? 48 : 16, right: 16, bottom: legend ? 84 : 48, left: 56 };
+  const margin = { top: options.title ? 48 : 20, right: 40, bottom: legend ? 84 : 48, left: 56 };
   const svg = el("svg", {
     class: `chart ${options.className || ""}`.trim(), viewBox: `0 0 ${width} ${height}`, role: "img",
     preserveAspectRatio: "xMidYMid meet", "aria-label": options.title || "图表",
@@ -52,7 +53,7 @@ function frame(data, options) {
     const step = Math.min(200, plot.w / data.series.length);
     data.series.forEach((s, i) => {
       const x = plot.x + i * step;
-      g.append(el("rect", { class: `chart-swatch series-${i}`, x, y: height - 30, width: 18, height: 18, rx: 3 }));
+      g.append(el("rect", { class: `chart-swatch series-${colour(s, i)}`, x, y: height - 30, width: 18, height: 18, rx: 3 }));
       g.append(el("text", { class: "chart-legend-text", x: x + 26, y: height - 15 }, s.name));
     });
     svg.append(g);
@@ -61,6 +62,10 @@ function frame(data, options) {
     svg.append(el("text", { class: "chart-empty", x: plot.x + plot.w / 2, y: plot.y + plot.h / 2, "text-anchor": "middle" }, options.empty || "暂无数据"));
   }
   return { svg, plot, y, width, height };
+}
+
+function colour(series, index) {
+  return Number.isInteger(series.color) ? series.color : index;
 }
 
 function labelAt(svg, plot, x, text) {
@@ -81,7 +86,7 @@ export function barChart(data, options = {}) {
       const v = Number(s.values[i]) || 0;
       const x = x0 + j * barWidth;
       const bar = el("rect", {
-        class: `chart-bar series-${j}`, x: x + 2, y: y(v), width: Math.max(1, barWidth - 4), height: Math.max(0, y(0) - y(v)),
+        class: `chart-bar series-${colour(s, j)}`, x: x + 2, y: y(v), width: Math.max(1, barWidth - 4), height: Math.max(0, y(0) - y(v)),
         "data-label": label, "data-series": s.name, "data-value": v,
       });
       bar.append(el("title", {}, `${label} ${s.name}：${v}`));
@@ -102,12 +107,13 @@ export function lineChart(data, options = {}) {
   const x = (i) => (n <= 1 ? plot.x + plot.w / 2 : plot.x + (plot.w * i) / (n - 1));
   data.labels.forEach((label, i) => labelAt(svg, plot, x(i), label));
   data.series.forEach((s, j) => {
-    const g = el("g", { class: `chart-line-group series-${j}`, "data-series": s.name });
+    const c = colour(s, j);
+    const g = el("g", { class: `chart-line-group series-${c}`, "data-series": s.name });
     const points = s.values.map((v, i) => `${x(i).toFixed(1)},${y(Number(v) || 0).toFixed(1)}`).join(" ");
-    g.append(el("polyline", { class: `chart-line series-${j}`, points, fill: "none" }));
+    g.append(el("polyline", { class: `chart-line series-${c}`, points, fill: "none" }));
     s.values.forEach((v, i) => {
       const value = Number(v) || 0;
-      const dot = el("circle", { class: `chart-dot series-${j}`, cx: x(i), cy: y(value), r: 5, "data-label": data.labels[i], "data-value": value });
+      const dot = el("circle", { class: `chart-dot series-${c}`, cx: x(i), cy: y(value), r: 5, "data-label": data.labels[i], "data-value": value });
       dot.append(el("title", {}, `${data.labels[i]} ${s.name}：${value}`));
       g.append(dot);
       g.append(el("text", { class: "chart-value", x: x(i), y: y(value) - 10, "text-anchor": "middle" }, value));

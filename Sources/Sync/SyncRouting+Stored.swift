@@ -1,0 +1,89 @@
+import Foundation
+import GRDB
+import Registry
+
+extension SyncRouting {
+    /// The routing stored in the register's database (`sync_routing`), or nil when the register has none
+    /// (never opened with destinations, or opened since without any).
+    public static func stored(in db: Database) throws -> SyncRouting? {
+        guard try db.tableExists("sync_routing"),
+              let text = try String.fetchOne(db, sql: "SELECT routing FROM sync_routing WHERE id = 1")
+        else { return nil }
+        do {
+            return SyncRouting(try JSONDecoder().decode(Stored.self, from: Data(text.utf8)))
+        } catch {
+            throw SyncError(.schemaTooNew, "数据库中的上报路由无法读取（可能由更新版本的 renfang 写入）")
+        }
+    }
+
+    /// Stores `configuration`'s routing in the register's database (the sync migrations must have run), or
+    /// removes the stored routing when `configuration` is nil or has no destination, so that the other
+    /// writers of the register queue their records exactly as the daemon does.
+    ///
+    /// A destination that has never had anything queued (no `sync_destination` row: the box's first start
+    /// with sync, or a destination added to the configuration) first gets every record already in the
+    /// register that is routed to it, in the same transaction: one change per record (operation 1 新增,
+    /// action `sync.backfill`, the row as it is now), in kind order (places before houses before people),
+    /// so a register filled before sync was configured reaches the upstream servers whole. Returns the
+    /// number of records queued that way per destination.
+    @discardableResult
+    public static func store(_ configuration: SyncConfiguration?, in writer: any DatabaseWriter,
+                             now: Date = Date()) throws -> [String: Int] {
+        try writer.write { db in
+            guard try db.tableExists("sync_routing") else { return [:] }
+            guard let configuration, !configuration.destinations.isEmpty else {
+                try db.execute(sql: "DELETE FROM sync_routing")
+                return [:]
+            }
+            let backfilled = try backfill(SyncRouting(configuration), destinations: configuration.destinations.map(\.name),
+                                          now: now, in: db)
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            let json = String(decoding: try encoder.encode(Stored(configuration)), as: UTF8.self)
+            try db.execute(sql: """
+                INSERT INTO sync_routing (id, routing, updated_at) VALUES (1, ?, ?)
+                ON CONFLICT (id) DO UPDATE SET routing = excluded.routing, updated_at = excluded.updated_at
+                """, arguments: [json, Int64((now.timeIntervalSince1970 * 1000).rounded())])
+            return backfilled
+        }
+    }
+
+    /// Queues every existing record for the destinations among `destinations` that have no
+    /// `sync_destination` row yet, and gives each of them its row.
+    static func backfill(_ routing: SyncRouting, destinations: [String], now: Date, in db: Database) throws -> [String: Int] {
+        let known = try String.fetchSet(db, sql: "SELECT name FROM sync_destination")
+        let fresh = destinations.filter { !known.contains($0) }
+        guard !fresh.isEmpty else { return [:] }
+        let nowMs = Int64((now.timeIntervalSince1970 * 1000).rounded())
+        var nextSeq = Dictionary(uniqueKeysWithValues: fresh.map { ($0, Int64(1)) })
+        for kind in RecordKind.allCases {
+            let targets = routing.destinations(for: kind.rawValue).filter { nextSeq[$0] != nil }
+            if targets.isEmpty { continue }
+            let priority = routing.priority(of: kind.rawValue)
+            let rows = try Row.fetchCursor(db, sql: "SELECT id, uuid FROM \(kind.table) ORDER BY id")
+            while let row = try rows.next() {
+                let rowId: Int64 = row["id"]
+                let recordUuid: String = row["uuid"]
+                guard let snapshot = try RegisterStore.recordSnapshot(kind: kind, rowId: rowId, in: db) else { continue }
+                try db.cachedStatement(sql: """
+                    INSERT INTO sync_change (uuid, kind, record_uuid, operation, action, occurred_at, snapshot)
+                    VALUES (?, ?, ?, 1, 'sync.backfill', ?, ?)
+                    """).execute(arguments: [UUID.random().lowercasedText, kind.rawValue, recordUuid.lowercased(), nowMs, snapshot])
+                let changeId = db.lastInsertedRowID
+                for destination in targets {
+                    let seq = nextSeq[destination]!
+                    try db.cachedStatement(sql: """
+                        INSERT INTO sync_outbox (destination, seq, change_id, priority, enqueued_at) VALUES (?, ?, ?, ?, ?)
+                        """).execute(arguments: [destination, seq, changeId, priority, nowMs])
+                    nextSeq[destination] = seq + 1
+                }
+            }
+        }
+        var counts: [String: Int] = [:]
+        for (destination, next) in nextSeq {
+            try db.execute(sql: "INSERT INTO sync_destination (name, next_seq) VALUES (?, ?)", arguments: [destination, next])
+            counts[destination] = Int(next - 1)
+        }
+        return counts
+    }
+}
