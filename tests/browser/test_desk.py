@@ -86,12 +86,12 @@ class DeskTest(BrowserTest):
         d = self.open_desk(SIZES[1], "register")
         self.click(d, "#reg-mode-card")
         self.wait_text(d, "#reg-card", "请将身份证放在读卡器上")
-        holder = self.stack.card("hk")
-        self.stack.place("hk")
+        holder = self.stack.card("resident-fp1")
+        self.stack.place("resident-fp1")
         try:
             line = wait_text(self, d, "#reg-card", "最近读取：" + holder["holder"][0] + "*")
             self.assertNotIn(holder["holder"], text_of(d, "#reg-card"), "the card event is masked")
-            self.assertIn("港澳台居民居住证", text_of(d, "#reg-card"))
+            self.assertIn("居民身份证", text_of(d, "#reg-card"))
             self.wait(d, lambda d: len(Select(d.find_element(By.ID, "reg-house-house")).options) > 2, "houses listed")
             Select(d.find_element(By.ID, "reg-house-house")).select_by_index(2)
             pick(self, d, "reg-card-form-relation", "承租", "91 承租人")
@@ -103,6 +103,35 @@ class DeskTest(BrowserTest):
             self.shot(d, "from-reader")
         finally:
             self.stack.remove()
+
+    def test_tree_with_occupancy_by_keyboard_and_check_out_1920x1080(self):
+        d = self.open_desk(SIZES[0], "tree")
+        first = self.wait_visible(d, "#place-tree .node-label")
+        first.click()  # 社区 opens
+        first.send_keys(Keys.ARROW_DOWN)
+        self.assertEqual(d.switch_to.active_element.get_attribute("data-kind"), "xiaoqu")
+        d.switch_to.active_element.send_keys(Keys.ARROW_RIGHT)  # 小区 opens
+        self.wait(d, lambda d: d.find_elements(By.CSS_SELECTOR, ".node-building .node-label"), "buildings shown")
+        # The number living at each level adds up: 小区 = Σ 楼栋.
+        count = lambda css: [int(t.split()[1]) for t in d.execute_script(
+            "return [...document.querySelectorAll(arguments[0])].map(e => e.textContent)", css)]
+        self.assertEqual(count(".node-xiaoqu > .node-label .count")[0], sum(count(".node-building > .node-label .count")))
+        stats = fetch_json(d, "/api/v1/statistics/occupancy?groupBy=xiaoqu&breakdowns=false")
+        self.assertEqual(count(".node-xiaoqu > .node-label .count")[0], stats["total"]["living"])
+        # A house with residents, and 人走注销 of one of them (Enter submits the dialog's form).
+        house = next(r["uuid"] for r in fetch_json(d, "/api/v1/statistics/occupancy?groupBy=house&breakdowns=false")["rows"]
+                     if r["counts"]["living"] > 0)
+        d.get(self.stack.url + f"/desk/#tree/{house}")
+        self.wait(d, lambda d: d.find_elements(By.CSS_SELECTOR, f"#node-{house}.current"), "tree opened down to the house")
+        before = rows(d, "#residents")
+        self.shot(d, "house")
+        self.click(d, "#residents button", "人走注销")
+        self.wait_visible(d, "#checkout-form")
+        pick(self, d, "checkout-form-departureReason", "tz", "退租")
+        d.find_element(By.ID, "checkout-form-departureDate").send_keys(Keys.ENTER)
+        wait_text(self, d, "#status", "已注销")
+        self.wait(d, lambda d: len(rows(d, "#residents")) == len(before) - 1 or "暂无在住" in text_of(d, "#residents"), "one resident fewer")
+        self.shot(d, "checked-out")
 
     def drill_down(self, size):
         d = self.open_desk(size, "stats")

@@ -117,6 +117,21 @@ async function renderTree(panel) {
     })));
   }
   fill(treeBox, root);
+  // Arrow keys move through the visible nodes; Right opens a node, Left closes it or goes to its parent.
+  root.addEventListener('keydown', (event) => {
+    const labels = [...root.querySelectorAll('.node-label')].filter((el) => el.offsetParent !== null);
+    const i = labels.indexOf(document.activeElement);
+    if (i < 0) return;
+    const li = labels[i].parentElement;
+    const open = li.getAttribute('aria-expanded');
+    if (event.key === 'ArrowDown' && i + 1 < labels.length) labels[i + 1].focus();
+    else if (event.key === 'ArrowUp' && i > 0) labels[i - 1].focus();
+    else if (event.key === 'ArrowRight' && open === 'false') labels[i].click();
+    else if (event.key === 'ArrowLeft' && open === 'true') labels[i].click();
+    else if (event.key === 'ArrowLeft') { const parent = li.parentElement.closest('li'); if (parent) parent.querySelector('.node-label').focus(); }
+    else return;
+    event.preventDefault();
+  });
   const mark = (id) => {
     for (const el of root.querySelectorAll('.node-label.current')) el.classList.remove('current');
     const el = id && root.querySelector('#node-' + CSS.escape(id));
@@ -125,7 +140,9 @@ async function renderTree(panel) {
   if (houseId) { await showHouse(detail, houseId); setTimeout(() => mark(houseId), 300); }
   const onHash = () => {
     const id = location.hash.startsWith('#tree/') ? location.hash.split('/')[1] : null;
-    if (id && document.body.contains(detail)) { showHouse(detail, id); mark(id); }
+    if (!id || !document.body.contains(detail)) return;
+    if (root.querySelector('#node-' + CSS.escape(id))) { showHouse(detail, id); mark(id); }
+    else renderTree(panel); // a house in a closed branch: open the tree down to it
   };
   window.addEventListener('hashchange', onHash);
 }

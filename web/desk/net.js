@@ -41,9 +41,19 @@ export function fieldErrors(error) {
   return [];
 }
 
+const streams = new Set();
+
 /** The operator's event stream (GET /api/v1/events) for `topics`; handlers by event type get (data, line). */
 export function events(topics, handlers, onState) {
-  return subscribe('/api/v1/events?topics=' + encodeURIComponent(topics.join(',')), handlers, onState);
+  const close = subscribe('/api/v1/events?topics=' + encodeURIComponent(topics.join(',')), handlers, onState);
+  streams.add(close);
+  return () => { streams.delete(close); close(); };
+}
+
+/** Closes every event stream (at logout, or when the session has ended). */
+export function closeEvents() {
+  for (const close of streams) close();
+  streams.clear();
 }
 
 export const formatDate = (value) => (value ? commonDate(value) : '—');

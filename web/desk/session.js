@@ -1,5 +1,5 @@
 // Login, logout, the current session and the password change of the staff pages.
-import { api } from './net.js';
+import { api, closeEvents } from './net.js';
 import { h, fill, $, say, makeForm, errorText, button } from './ui.js';
 
 const ROLE_LABELS = { desk: '物业', police: '民警', admin: '系统管理员', securityOfficer: '安全保密管理员', auditor: '安全审计员' };
@@ -20,6 +20,7 @@ export async function staffPage({ roles, title, start }) {
   });
 
   function showLogin(message) {
+    closeEvents();
     const form = makeForm({
       id: 'login',
       columns: 1,
@@ -43,6 +44,7 @@ export async function staffPage({ roles, title, start }) {
   }
 
   function enter(answer) {
+    closeEvents();
     session = answer;
     api.setCsrfToken(answer.csrfToken);
     if (answer.mustChangePassword) { changePassword(true); return; }

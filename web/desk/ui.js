@@ -347,6 +347,7 @@ export function makeTabs(nav, main, tabs, { onShow } = {}) {
   });
   let current = null;
   const show = (force) => {
+    if (!document.body.contains(main)) { window.removeEventListener('hashchange', show); return; } // page left
     const wanted = location.hash.slice(1).split('/')[0];
     const tab = tabs.find((t) => t.id === wanted) || tabs[0];
     if (tab === current && force !== true) return; // '#tree/<house>' is the tab's own business
