@@ -57,6 +57,8 @@ class KioskAlertTest(BrowserTest):
     def test_watchlist_hit_is_silent_at_the_kiosk_and_live_on_the_police_page(self):
         listed = self.stack.listed[-1]  # test_harness places the first one
         police = self.driver("police", size=SIZES[1], path="/police/#alerts")
+        colleague = self.driver("police", size=SIZES[0], path="/police/#alerts")  # a second console of the station
+        self.wait_visible(colleague, "#alerts-table, #alerts-list .empty")
         self.allow_http_errors(police, 400)
         self.wait_visible(police, "#alerts-table, #alerts-list .empty")
         before = {r[0] + r[2]: r for r in rows(police, "#alerts-table")}
@@ -101,6 +103,11 @@ class KioskAlertTest(BrowserTest):
         wait_text(self, police, "#alert-steps", "已到场核实")
         wait_text(self, police, "#alert-facts", "已结束")
         self.assertEqual(police.find_elements(By.ID, "alert-closed"), [])
+        # The second console followed the whole workflow live: the alert left its list of open alerts.
+        self.wait(colleague, lambda d: holder["masked"] not in text_of(d, "#alerts-list"), "closed alert gone from the colleague's open list")
+        colleague.find_element(By.CSS_SELECTOR, "#alerts-state option[value='']").click()
+        wait_text(self, colleague, "#alerts-table", "已结束")
+        self.shot(colleague, "colleague")
         police.set_window_size(*SIZES[0])
         time.sleep(0.3)
         self.assert_no_overflow(police)

@@ -24,6 +24,7 @@ staffPage({
     events(['alert', 'reader'], {
       'alert.opened': (data) => onAlertEvent(data, true),
       'alert.updated': (data) => onAlertEvent(data, false),
+      'alert.progressed': (data) => onAlertProgressed(data),
     });
     makeTabs(nav, main, [
       { id: 'alerts', label: '预警', render: renderAlertsTab },
@@ -54,6 +55,18 @@ async function onAlertEvent(data, opened) {
   showBanner((opened ? '新预警：' : '再次发现：') + (alert.maskedName || '') + '，' + alert.category + '（' + levelText(alert.level) + '），' +
     formatDateTime(alert.lastSeenAt || alert.firstSeenAt) + '，第 ' + alert.scanCount + ' 次');
   alarm();
+  if (renderAlerts) renderAlerts();
+}
+
+/** Another console (or this one) moved an alert through its workflow: show its new state, quietly. */
+async function onAlertProgressed(data) {
+  if (!data.alertId) return;
+  try {
+    const alert = await api.get('/api/v1/alerts/' + data.alertId);
+    alerts.set(alert.uuid, alert);
+  } catch (error) {
+    return; // gone from this officer's scope
+  }
   if (renderAlerts) renderAlerts();
 }
 
