@@ -204,6 +204,12 @@ export function makeForm({ id, fields, submitLabel = '提交', onSubmit, extraBu
       input.refreshDate = update;
       update();
       control = h('div', { class: 'date-field' }, input, shown);
+    } else if (field.type === 'file') {
+      // The browser's own file button speaks the browser's language: ours says 选择文件 and shows the name.
+      input = h('input', { id: inputId, type: 'file', accept: field.accept, class: 'visually-hidden', 'aria-required': field.required ? 'true' : null });
+      const chosen = h('span', { class: 'file-chosen', text: '未选择文件' });
+      input.addEventListener('change', () => { chosen.textContent = input.files && input.files[0] ? input.files[0].name : '未选择文件'; });
+      control = h('div', { class: 'file-field' }, input, h('label', { for: inputId, class: 'button', text: '选择文件' }), chosen);
     } else if (field.type === 'checkbox') {
       input = control = h('input', { id: inputId, type: 'checkbox', checked: !!field.value });
     } else {
