@@ -133,6 +133,30 @@ class DeskTest(BrowserTest):
         self.wait(d, lambda d: len(rows(d, "#residents")) == len(before) - 1 or "暂无在住" in text_of(d, "#residents"), "one resident fewer")
         self.shot(d, "checked-out")
 
+    def test_login_form_and_logout_1280x800(self):
+        d = self.driver(None, size=SIZES[1], path="/desk/")
+        self.allow_http_errors(d, 401)
+        user = self.wait_visible(d, "#login-user")
+        self.assertEqual(d.switch_to.active_element.get_attribute("id"), "login-user")
+        user.send_keys("desk")
+        d.find_element(By.ID, "login-password").send_keys("not-the-password" + Keys.ENTER)
+        self.wait_text(d, "#login-errors", "用户名或密码错误")
+        self.shot(d, "refused")
+        d.find_element(By.ID, "login-password").clear()
+        d.find_element(By.ID, "login-password").send_keys(self.stack.password("desk") + Keys.ENTER)
+        self.wait_text(d, "#who", "物业")
+        self.wait_visible(d, "#place-tree")
+        self.shot(d, "logged-in")
+        self.click(d, "#logout")
+        self.wait_text(d, ".login-box", "已退出登录")
+        self.assertEqual(fetch_json(d, "/api/v1/auth/me")["error"]["code"], "auth.required")
+        # The police page refuses a desk account, naming the role.
+        d.get(self.stack.url + "/police/")
+        self.wait_visible(d, "#login-user").send_keys("desk")
+        d.find_element(By.ID, "login-password").send_keys(self.stack.password("desk") + Keys.ENTER)
+        self.wait_text(d, "#login-errors", "民警")
+        self.shot(d, "wrong-role")
+
     def drill_down(self, size):
         d = self.open_desk(size, "stats")
         self.wait_visible(d, "#stats-rows")

@@ -32,8 +32,11 @@ export async function staffPage({ roles, title, start }) {
       onSubmit: async (values) => {
         const answer = await api.post('/api/v1/auth/login', { user: values.user, password: values.password });
         if (!roles.includes(answer.role)) {
+          api.setCsrfToken(answer.csrfToken);
           await api.post('/api/v1/auth/logout', {}).catch(() => {});
-          throw { message: '此页面供' + roles.map((r) => ROLE_LABELS[r]).join('、') + '使用，当前账号的角色是' + (ROLE_LABELS[answer.role] || answer.role), fields: [{ field: 'user', message: '账号角色不符' }] };
+          api.setCsrfToken(null);
+          const message = '此页面供' + roles.map((r) => ROLE_LABELS[r]).join('、') + '使用，账号“' + values.user + '”的角色是' + (ROLE_LABELS[answer.role] || answer.role);
+          throw { message, fields: [{ field: 'user', message }] };
         }
         enter(answer);
       },
