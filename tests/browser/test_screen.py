@@ -34,6 +34,9 @@ class ScreenTest(BrowserTest):
     def test_follows_card_reads_and_registrations_1920x1080(self):
         d = self.open_screen(SIZES[0])
         self.shot(d, "before")
+        # A big screen never scrolls: everything fits the 1920×1080 window.
+        overflow = d.execute_script("return document.documentElement.scrollHeight - window.innerHeight")
+        self.assertLessEqual(overflow, 0, f"the page is {overflow} px taller than the window")
         before = self.tiles(d)
         holder = self.stack.card("hk")
         self.stack.place("hk")
