@@ -5,6 +5,7 @@ import { staffPage } from './session.js';
 import { placeTree, housesOf, findHouse, housePicker, invalidatePlaces } from './places.js';
 import { renderStatistics } from './stats.js';
 import { exportSection, KINDS } from './exports.js';
+import { renderCases } from './cases.js';
 
 const RENTAL = { 0: '未出租', 1: '出租', 2: '部分出租' };
 const DOCUMENT_TYPES = [['1', '居民身份证'], ['2', '港澳台居民居住证'], ['3', '外国人永久居留身份证（2017版）'], ['4', '外国人永久居留身份证（2023版）'], ['9', '其他证件']];
@@ -36,6 +37,7 @@ staffPage({
       { id: 'register', label: '人来登记', render: (panel) => renderRegister(panel, {}) },
       { id: 'matters', label: '服务事项', render: renderMatters },
       { id: 'todo', label: '待办提醒', render: renderTodo },
+      { id: 'cases', label: '协查核查', render: renderCases },
       { id: 'import', label: '导入导出', render: renderImport },
       { id: 'stats', label: '统计', render: (panel) => renderStatistics(panel, { levels: ['xiaoqu', 'building', 'house'] }) },
     ]);
