@@ -11,7 +11,7 @@
 /// | `fault KIND [--on COMMAND] [--count N]` | `ok queued KIND …` (``EmulatorFault``) |
 /// | `fault clear` | `ok cleared N` |
 /// | `list` | `ok NAME:TYPE NAME:TYPE …` — the deck, TYPE a ``IDCard/CardType`` raw value |
-/// | `status` | `ok card=NAME\|- read=yes\|no faults=N frames=N device=PATH link=PATH` |
+/// | `status` | `ok card=NAME\|- read=yes\|no faults=N frames=N device=PATH link=PATH answered=NS\|-` (`answered`: `CLOCK_MONOTONIC` ns of the last read answer written) |
 /// | `help` | `ok` and the list of requests |
 ///
 /// Anything else: `error …` naming what was wrong.

@@ -73,11 +73,16 @@ public final class EmulatorServer: Sendable {
         public var devicePath: String
         /// The symlink.
         public var linkPath: String
+        /// When the last answer to a read command (`30 xx`: text, fingerprints, appended address) was
+        /// completely written to the pty: `CLOCK_MONOTONIC` nanoseconds (one clock for every process of the
+        /// machine, so a benchmark in another process can time what follows the read). Nil before any read.
+        public var lastReadAnswerNanoseconds: UInt64?
 
-        /// `card=NAME|- read=yes|no faults=N frames=N device=PATH link=PATH`.
+        /// `card=NAME|- read=yes|no faults=N frames=N device=PATH link=PATH answered=NS|-`.
         public var description: String {
             "card=\(card ?? "-") read=\(cardHasBeenRead ? "yes" : "no") faults=\(faults.count) "
-                + "frames=\(framesReceived) device=\(devicePath) link=\(linkPath)"
+                + "frames=\(framesReceived) device=\(devicePath) link=\(linkPath) "
+                + "answered=\(lastReadAnswerNanoseconds.map(String.init) ?? "-")"
         }
     }
 
@@ -98,6 +103,7 @@ public final class EmulatorServer: Sendable {
         var generator: SyntheticPeople
         var randomCount = 0
         var stopped = false
+        var lastReadAnswer: UInt64?
     }
 
     let state: Mutex<State>
@@ -320,7 +326,8 @@ public final class EmulatorServer: Sendable {
         state.withLock { s in
             Status(
                 card: s.emulator.card?.name, cardHasBeenRead: s.emulator.cardHasBeenRead, faults: s.emulator.faults,
-                framesReceived: s.emulator.framesReceived, devicePath: devicePath, linkPath: linkPath)
+                framesReceived: s.emulator.framesReceived, devicePath: devicePath, linkPath: linkPath,
+                lastReadAnswerNanoseconds: s.lastReadAnswer)
         }
     }
 
@@ -374,6 +381,10 @@ public final class EmulatorServer: Sendable {
                 for exchange in exchanges {
                     logExchange(exchange)
                     if !perform(exchange.outputs) { return }
+                    if exchange.request?.command == 0x30, !exchange.outputs.isEmpty {
+                        let answered = Self.monotonicNanoseconds()
+                        state.withLock { $0.lastReadAnswer = answered }
+                    }
                 }
             } else if n < 0, errno == EAGAIN || errno == EINTR {
                 continue
@@ -399,6 +410,13 @@ public final class EmulatorServer: Sendable {
             }
         }
         return true
+    }
+
+    /// `CLOCK_MONOTONIC` now, in nanoseconds.
+    public static func monotonicNanoseconds() -> UInt64 {
+        var t = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &t)
+        return UInt64(t.tv_sec) * 1_000_000_000 + UInt64(t.tv_nsec)
     }
 
     /// Sleeps for `duration` unless the server stops first; true when stopping.

@@ -109,7 +109,7 @@ extension RegisterStore {
 
     /// Card reads recorded since `date` (for retention and statistics): count only.
     public func cardReadCount(since date: Date) async throws -> Int {
-        try await writer.read { db in
+        try await writer.readOffPool { db in
             try Int.fetchOne(db, sql: "SELECT count(*) FROM card_read WHERE read_at >= ?", arguments: [Timestamp.text(date)]) ?? 0
         }
     }

@@ -76,7 +76,7 @@ public final class RegisterStore: Sendable {
     /// Runs a read in a snapshot with the actor's scope.
     func read<T: Sendable>(_ actor: Actor, _ body: @escaping @Sendable (Database, Scope) throws -> T) async throws -> T {
         do {
-            return try await writer.read { db in try body(db, Scope.resolve(actor, in: db)) }
+            return try await writer.readOffPool { db in try body(db, Scope.resolve(actor, in: db)) }
         } catch let error as DatabaseError {
             throw RegistryError.storage(error)
         }

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Registry
 
 /// What ``Outbox/prune(acknowledgedBefore:batchSize:)`` removed.
 public struct PruneResult: Sendable, Hashable {
@@ -30,7 +31,7 @@ extension Outbox {
     public func prune(acknowledgedBefore cutoff: Date, batchSize: Int = 5_000) async throws -> PruneResult {
         precondition(batchSize > 0)
         let cutoffMillis = Int64((cutoff.timeIntervalSince1970 * 1000).rounded(.down))
-        let destinations = try await database.read { db in
+        let destinations = try await database.readOffPool { db in
             // Every destination with outbox rows has its sync_destination row (written with its next_seq).
             try String.fetchAll(db, sql: "SELECT name FROM sync_destination ORDER BY name")
         }

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Registry
 
 /// The state of one destination's queue (`renfang queue status`).
 public struct DestinationStatus: Sendable, Hashable, Codable {
@@ -42,7 +43,7 @@ public struct DestinationStatus: Sendable, Hashable, Codable {
 extension Outbox {
     /// The status of every destination that has queued rows or is in `configured` (in that order first).
     public func status(configured: [String] = []) async throws -> [DestinationStatus] {
-        try await database.read { db in try Self.status(db, configured: configured) }
+        try await database.readOffPool { db in try Self.status(db, configured: configured) }
     }
 
     static func status(_ db: Database, configured: [String]) throws -> [DestinationStatus] {
@@ -74,7 +75,7 @@ extension Outbox {
 
     /// Number of pending items of `destination` (for the metrics gauge).
     public func pendingCount(_ destination: String) async throws -> Int {
-        try await database.read { db in
+        try await database.readOffPool { db in
             try Int.fetchOne(db, sql: "SELECT count(*) FROM sync_outbox WHERE destination = ? AND state = 0", arguments: [destination]) ?? 0
         }
     }
@@ -84,7 +85,7 @@ extension Outbox {
     /// pruned_through+1…next_seq−1 without gaps or duplicates (1…next_seq−1 before any pruning);
     /// delivered rows have a digest and a receipt.
     public func consistencyProblems() async throws -> [String] {
-        try await database.read { db in
+        try await database.readOffPool { db in
             var problems: [String] = []
             for row in try Row.fetchAll(db, sql: """
                 SELECT d.name, d.next_seq, d.pruned_through, count(o.seq) AS n, coalesce(min(o.seq), 0) AS lo,

@@ -62,7 +62,7 @@ public struct Outbox: Sendable {
     /// The next `limit` pending items of `destination` that come after `cursor` (priority, seq) in
     /// sending order (all of them when `cursor` is nil).
     public func pending(_ destination: String, after cursor: (priority: Int, seq: Int64)?, limit: Int) async throws -> [OutboxItem] {
-        try await database.read { db in try Self.pending(db, destination, after: cursor, limit: limit) }
+        try await database.readOffPool { db in try Self.pending(db, destination, after: cursor, limit: limit) }
     }
 
     static func pending(_ db: Database, _ destination: String, after cursor: (priority: Int, seq: Int64)?, limit: Int) throws -> [OutboxItem] {
@@ -201,7 +201,7 @@ public struct Outbox: Sendable {
 
     /// The quarantined items of `destination` (sequence number, kind, record UUID, error), oldest first.
     public func quarantined(_ destination: String, limit: Int = 100) async throws -> [QuarantinedItem] {
-        try await database.read { db in
+        try await database.readOffPool { db in
             try Row.fetchAll(db, sql: """
                 SELECT o.seq, c.kind, c.record_uuid, o.error_code, o.error_message, o.attempts
                 FROM sync_outbox o JOIN sync_change c ON c.id = o.change_id

@@ -14,7 +14,7 @@ extension Uplink {
         let name = destination.name
         var stored = 0
         while true {
-            let cursor = try await outbox.database.read { db in
+            let cursor = try await outbox.database.readOffPool { db in
                 try String.fetchOne(db, sql: "SELECT inbox_cursor FROM sync_destination WHERE name = ?", arguments: [name])
             }.flatMap { Int64($0) } ?? 0
             let query = "?appliance=\(applianceId)&after=\(cursor)&limit=\(pageLimit)"
@@ -144,7 +144,7 @@ public struct InboxStore: Sendable {
 
     /// Messages not yet handled (oldest first), optionally of one kind.
     public func unhandled(kind: String? = nil, limit: Int = 100) async throws -> [Message] {
-        try await database.read { db in
+        try await database.readOffPool { db in
             try Row.fetchAll(db, sql: """
                 SELECT id, destination, message_id, kind, body FROM sync_inbox
                 WHERE handled_at IS NULL AND (? IS NULL OR kind = ?) ORDER BY id LIMIT ?

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Registry
 import SyncProtocol
 
 extension Uplink {
@@ -13,7 +14,7 @@ extension Uplink {
     @discardableResult
     public func reconcile() async throws -> ReconciliationResult? {
         let name = destination.name
-        let bounds = try await outbox.database.read { db -> (from: Int64, to: Int64)? in
+        let bounds = try await outbox.database.readOffPool { db -> (from: Int64, to: Int64)? in
             let firstPending = try Int64.fetchOne(db, sql: "SELECT min(seq) FROM sync_outbox WHERE destination = ? AND state = 0", arguments: [name])
             let maxSeq = try Int64.fetchOne(db, sql: "SELECT max(seq) FROM sync_outbox WHERE destination = ?", arguments: [name]) ?? 0
             let to = firstPending.map { $0 - 1 } ?? maxSeq
@@ -58,7 +59,7 @@ extension Uplink {
     /// The appliance's count and digest of `from…to`, and the server's answer to them.
     func check(_ from: Int64, _ to: Int64) async throws -> (local: RangeDigest, answer: ReconcileResponse) {
         let name = destination.name
-        let local = try await outbox.database.read { db -> RangeDigest in
+        let local = try await outbox.database.readOffPool { db -> RangeDigest in
             var digest = RangeDigest()
             let cursor = try Row.fetchCursor(db, sql: """
                 SELECT o.seq, c.uuid, o.payload_digest FROM sync_outbox o JOIN sync_change c ON c.id = o.change_id

@@ -250,7 +250,7 @@ public final class Uplink: Service, Sendable {
     /// Payloads of the items (decrypted from their snapshots in one read).
     func prepare(_ items: [OutboxItem]) async throws -> Prepared {
         let store = self.store, applianceId = self.applianceId
-        return try await outbox.database.read { db in
+        return try await outbox.database.readOffPool { db in
             var prepared = Prepared()
             prepared.records.reserveCapacity(items.count)
             for item in items {

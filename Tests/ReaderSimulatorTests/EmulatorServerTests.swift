@@ -52,6 +52,8 @@ struct EmulatorServerTests {
         defer { host.close() }
 
         #expect(host.ask(.findCard)?.status == .findFailed)
+        #expect(server.status.lastReadAnswerNanoseconds == nil)
+        #expect(try ControlClient.send(.status, to: control).text.hasSuffix(" answered=-"))
         let reply = try ControlClient.send(.place("resident-addr"), to: control)
         #expect(reply == ControlReply(ok: true, "placed resident-addr resident"))
 
@@ -63,9 +65,20 @@ struct EmulatorServerTests {
         let payload = try CardPayload.parse(read.data, withFingerprint: false)
         #expect(payload.text == card.textBlock)
         #expect(payload.photo == card.photo)
+        let beforeAddress = EmulatorServer.monotonicNanoseconds()
         let address = try #require(host.ask(.readAppendedAddress))
         #expect(try AppendedAddressPayload.parse(address.data) == card.appendedAddresses)
+        // The last read answer is stamped (CLOCK_MONOTONIC) right after its write returns, which may be
+        // just after the host has the bytes; a find answer does not move the stamp.
+        var answered = server.status.lastReadAnswerNanoseconds ?? 0
+        for _ in 0..<100 where answered < beforeAddress {
+            usleep(10_000)
+            answered = server.status.lastReadAnswerNanoseconds ?? 0
+        }
+        #expect(answered >= beforeAddress && answered <= EmulatorServer.monotonicNanoseconds())
         #expect(host.ask(.findCard)?.status == .findFailed)
+        #expect(server.status.lastReadAnswerNanoseconds == answered)
+        #expect(try ControlClient.send(.status, to: control).text.hasSuffix(" answered=\(answered)"))
 
         #expect(try ControlClient.send(.status, to: control).text.hasPrefix("card=resident-addr read=yes"))
         #expect(try ControlClient.send(.remove, to: control) == ControlReply(ok: true, "removed resident-addr"))
