@@ -3,7 +3,7 @@ SWIFT ?= swift
 BUILD_FLAGS ?=
 PREFIX ?= /usr/local
 
-.PHONY: all setup build test demo bench bench-daemon fuzz clean install deb
+.PHONY: all setup build test browser-test demo bench bench-daemon fuzz clean install deb
 
 all: build
 
@@ -18,8 +18,15 @@ build: setup
 test: setup
 	$(SWIFT) build --build-tests $(BUILD_FLAGS)
 	$(SWIFT) test --skip-build --no-parallel $(BUILD_FLAGS)
+	RENFANG_BINDIR="$$($(SWIFT) build $(BUILD_FLAGS) --show-bin-path)" tests/browser/run
 
-# Starts the reader emulator on a pty and reads cards from it in a loop, printing each card.
+# Only the browser tests of the pages (headless Chromium against a real stack; tests/browser/).
+browser-test: setup
+	$(SWIFT) build $(BUILD_FLAGS)
+	RENFANG_BINDIR="$$($(SWIFT) build $(BUILD_FLAGS) --show-bin-path)" tests/browser/run
+
+# The whole appliance (scripts/demo-stack: upstreams, demo register, watchlist, accounts, emulated reader,
+# renfangd with the pages at http://127.0.0.1:8080/), then a card on the reader every few seconds.
 demo: setup
 	$(SWIFT) build $(BUILD_FLAGS)
 	@scripts/demo
@@ -49,7 +56,8 @@ clean:
 # --- install and deb ---------------------------------------------------------------------------------
 # make install [PREFIX=/usr/local] [DESTDIR=/staging]: release build of renfangd, renfang and
 # renfang-upstream (Swift runtime linked statically), then binaries, systemd unit, sysusers.d,
-# tmpfiles.d, udev rules and the default configuration (never over an existing one).
+# tmpfiles.d, udev rules, the pages (web/ to $(WEBDIR)) and the default configuration (never over an
+# existing one; its http.pages_dir names $(WEBDIR)).
 # BINDIR_FROM=DIR takes already-built binaries from DIR instead of building (the packaging tests).
 BINARIES := renfangd renfang renfang-upstream
 BINDIR_FROM ?=
@@ -60,6 +68,7 @@ TMPFILESDIR ?= /usr/lib/tmpfiles.d
 UDEVRULESDIR ?= /lib/udev/rules.d
 SYSCONFDIR ?= /etc
 DOCDIR ?= $(PREFIX)/share/doc/renfang
+WEBDIR ?= $(PREFIX)/share/renfang/web
 DEB_DIR ?= $(CURDIR)/.build/deb
 DEB_VERSION ?= 0.7.0+git$(shell git rev-list --count HEAD 2>/dev/null || echo 0)
 DEB_ARCH ?= $(shell dpkg --print-architecture 2>/dev/null || echo amd64)
@@ -77,12 +86,15 @@ install:
 	install -m 0644 systemd/tmpfiles.d/renfang.conf $(DESTDIR)$(TMPFILESDIR)/renfang.conf
 	install -m 0644 udev/60-renfang-readers.rules $(DESTDIR)$(UDEVRULESDIR)/60-renfang-readers.rules
 	install -m 0644 README.md $(DESTDIR)$(DOCDIR)/README.md
-	install -m 0644 etc/renfang.yaml $(DESTDIR)$(DOCDIR)/renfang.yaml.example
+	sed 's#^  pages_dir: /usr/share/renfang/web$$#  pages_dir: $(WEBDIR)#' etc/renfang.yaml > $(DESTDIR)$(DOCDIR)/renfang.yaml.example
+	chmod 0644 $(DESTDIR)$(DOCDIR)/renfang.yaml.example
+	cd web && find . -type d -exec install -d -m 0755 "$(DESTDIR)$(WEBDIR)/{}" \; \
+	  && find . -type f -exec install -m 0644 "{}" "$(DESTDIR)$(WEBDIR)/{}" \;
 	install -d -m 0755 $(DESTDIR)$(SYSCONFDIR)/renfang
 	@if [ -e $(DESTDIR)$(SYSCONFDIR)/renfang/renfang.yaml ]; then \
 	  echo "install: keeping the existing $(DESTDIR)$(SYSCONFDIR)/renfang/renfang.yaml (the default is $(DOCDIR)/renfang.yaml.example)"; \
 	else \
-	  install -m 0640 etc/renfang.yaml $(DESTDIR)$(SYSCONFDIR)/renfang/renfang.yaml; \
+	  install -m 0640 $(DESTDIR)$(DOCDIR)/renfang.yaml.example $(DESTDIR)$(SYSCONFDIR)/renfang/renfang.yaml; \
 	fi
 
 # make deb: a .deb of `make install PREFIX=/usr` in $(DEB_DIR) (DEB_VERSION, DEB_ARCH, BINDIR_FROM).

@@ -165,6 +165,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         // The daemon's composition: configuration (YAML), the intake pipeline, the reader, reminder and
@@ -237,10 +238,11 @@ let package = Package(
         .testTarget(name: "AccountsTests", dependencies: ["Accounts", "Registry"]),
         // Real sockets: the API served by Hummingbird on a loopback port, driven by HummingbirdTesting's live client.
         .testTarget(name: "WebAPITests", dependencies: [
-            "WebAPI", "Registry", "Accounts", "Watchlist", "Sync", "Feed", "IDCard",
+            "WebAPI", "Registry", "Accounts", "Watchlist", "Sync", "Feed", "IDCard", "UpstreamServer", "SyncProtocol",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "Yams", package: "Yams"),
+            .product(name: "Crypto", package: "swift-crypto"),
         ]),
         // Configuration validation, the intake pipeline, and renfangd run as a process with the emulator.
         .testTarget(name: "ApplianceTests", dependencies: [

@@ -5,7 +5,8 @@ code, a birth date and a sequence number with their GB 11643 check character.
 
 usage: demo-data.py OUTDIR DECK_JSONL  (DECK_JSONL: `renfang sim list --deck builtin --json`)
 """
-import csv, json, random, sys, os
+import csv
+import datetime, json, random, sys, os
 
 out, deck_path = sys.argv[1], sys.argv[2]
 rng = random.Random(467)
@@ -30,6 +31,12 @@ houses_header = ["社区", "小区", "楼栋", "单元", "楼层", "房号", "�
 residents_header = ["姓名", "身份号码", "证件类型", "性别", "民族", "出生日期", "户籍地址", "联系电话", "社区", "小区", "楼栋",
                     "单元", "房号", "与户主关系", "到达日期", "拟居住期限", "居住事由", "住所类别", "离开日期", "离开原因",
                     "行政区划", "街道", "小区地址"]
+# Arrivals within the last ten months, so a one-year planned stay is still running (renfangd's daily
+# automatic cancellation ends stays whose planned period ran out more than 30 days ago).
+TODAY = datetime.date.today()
+def arrival():
+    return (TODAY - datetime.timedelta(days=rng.randint(1, 300))).isoformat()
+
 seq = 0
 def person():
     global seq
@@ -64,7 +71,7 @@ with open(f"{out}/houses.csv", "w", newline="", encoding="utf-8-sig") as hf, \
                             residents.writerow([name, number, "居民身份证", sex, "汉族", birth, "北京市朝阳区演示路100号",
                                                 f"139{rng.randint(10000000, 99999999)}", COMMUNITY, xname, f"{b}号楼",
                                                 f"{u}单元", room, RELATIONS[i] if not rented else "承租人",
-                                                f"2025-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}", "一年",
+                                                arrival(), "一年",
                                                 "务工" if rented else "其他", "租赁房屋" if rented else "自购房屋", "", "",
                                                 REGION, STREET, xaddr])
 

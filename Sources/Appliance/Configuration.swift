@@ -80,6 +80,7 @@ public struct RenfangConfiguration: Sendable, Hashable {
         options.secureCookies = http.usesSecureCookies
         options.kiosks = readers.kiosks
         options.maxUploadBytes = http.maxUploadBytes
+        options.pagesDirectory = URL(fileURLWithPath: http.pagesDirectory, isDirectory: true)
         options.trustedWatchlistKeys = trustedKeys
         return options
     }
@@ -175,6 +176,9 @@ public struct HTTPConfiguration: Sendable, Hashable {
     public var sessionIdleSeconds = 1800
     /// Largest upload in bytes (`max_upload_bytes`, default 64 MiB).
     public var maxUploadBytes = 64 << 20
+    /// Folder of the pages (`pages_dir`, default `/usr/share/renfang/web`, where `make install` puts `web/`):
+    /// `/kiosk/`, `/desk/`, `/police/`, `/screen/`, `/common/`. A missing folder only logs a warning.
+    public var pagesDirectory = "/usr/share/renfang/web"
 
     /// The defaults.
     public init() {}

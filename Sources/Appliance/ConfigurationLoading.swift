@@ -296,6 +296,7 @@ extension RenfangConfiguration {
         }
         http.sessionIdleSeconds = h.int("session_idle", default: http.sessionIdleSeconds, range: 60...86_400, unit: " 秒")
         http.maxUploadBytes = h.int("max_upload_bytes", default: http.maxUploadBytes, range: 1024...(4 << 30), unit: " 字节")
+        http.pagesDirectory = h.path("pages_dir", default: http.pagesDirectory)
         return http
     }
 

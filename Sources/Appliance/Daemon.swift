@@ -47,6 +47,9 @@ public final class Daemon: Sendable {
     let prometheus: PrometheusCollectorRegistry?
     let places: PlaceResolver
     let logger: Logger
+    /// Asks for a fresh occupancy on the feed (after a card read or a write through the API); the
+    /// maintenance service publishes it, at most one refresh at a time.
+    let occupancyRequests = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
     private let bound = Mutex<Int?>(nil)
 
     /// Opens everything the configuration names. Nothing is started; stored data is only migrated
@@ -110,10 +113,13 @@ public final class Daemon: Sendable {
 
     /// The API's services.
     public func webServices() throws -> WebAPIServices {
-        WebAPIServices(register: register, accounts: accounts, sync: sync, watchlistStore: watchlistStore,
-                       watchlistChecker: checker, bus: bus, readers: readers, prometheus: prometheus,
-                       options: configuration.webAPIOptions(trustedKeys: try configuration.watchlist.loadTrustedKeys()),
-                       cards: cards)
+        var services = WebAPIServices(
+            register: register, accounts: accounts, sync: sync, watchlistStore: watchlistStore,
+            watchlistChecker: checker, bus: bus, readers: readers, prometheus: prometheus,
+            options: configuration.webAPIOptions(trustedKeys: try configuration.watchlist.loadTrustedKeys()), cards: cards)
+        let requests = occupancyRequests.continuation
+        services.registerChanged = { requests.yield() }
+        return services
     }
 
     /// Every service, in start order (graceful shutdown runs in reverse: HTTP first, the uplinks last).
@@ -142,6 +148,10 @@ public final class Daemon: Sendable {
     func httpApplication(onReady: @escaping @Sendable () async -> Void) throws -> some Service {
         let router = WebAPI.router(try webServices())
         let http = configuration.http
+        if !WebAPI.pagesPresent(in: URL(fileURLWithPath: http.pagesDirectory, isDirectory: true)) {
+            logger.warning("pages not found: /kiosk/ /desk/ /police/ /screen/ answer 404, the API keeps working",
+                           metadata: ["http.pages_dir": "\(http.pagesDirectory)"])
+        }
         let server: HTTPServerBuilder
         if let certificate = http.tlsCertificate, let key = http.tlsKey {
             let tls = TLSConfiguration.makeServerConfiguration(
@@ -170,9 +180,14 @@ public final class Daemon: Sendable {
             logger: Logger(label: "renfang.http"))
     }
 
-    /// Publishes the banner (retained) on the bus.
+    /// Publishes the banner (retained) on the bus: the configured notices, then the public notices received
+    /// from the upstream servers (last 30 days, newest first, `标题：正文`).
     func publishBanner() async {
-        if let event = try? FeedEvent(topic: .banner, type: "banner.changed", data: configuration.banner.data()) {
+        var data = configuration.banner.data()
+        if let notices = try? await register.publicNotices() {
+            data.notices = notices.map { $0.text.isEmpty ? $0.title : "\($0.title)：\($0.text)" } + data.notices
+        }
+        if let event = try? FeedEvent(topic: .banner, type: "banner.changed", data: data) {
             bus.publish(event)
         }
     }

@@ -5,9 +5,12 @@ import Registry
 import ServiceLifecycle
 
 /// The service "maintenance" (the reminder scheduler of the issue): once a minute it refreshes the
-/// occupancy on the feed; when the date changes it refreshes the banner's date and runs the register's
+/// occupancy on the feed and, when the public notices received through the inbox changed, the banner;
+/// when the date changes it refreshes the banner's date and runs the register's
 /// automatic cancellation of expired stays (their reminders) and applies the retention periods (card reads,
-/// sessions); all of it until graceful shutdown.
+/// sessions); all of it until graceful shutdown. Between the minutes, a card read (on the bus) or a write
+/// through the API refreshes the occupancy within a fraction of a second, so the big screen follows what
+/// happens.
 final class MaintenanceService: Service, CustomStringConvertible, Sendable {
     let daemon: Daemon
     let interval: Duration
@@ -22,16 +25,47 @@ final class MaintenanceService: Service, CustomStringConvertible, Sendable {
 
     func run() async throws {
         try? await cancelWhenGracefulShutdown {
-            var lastDay: RegisterDate?
-            while !Task.isCancelled {
-                let day = PlaceResolver.day(of: Date())
-                if day != lastDay {
-                    await self.daily()
-                    lastDay = day
-                }
-                await self.daemon.publishOccupancy()
-                try await Task.sleep(for: self.interval)
+            try await withThrowingDiscardingTaskGroup { group in
+                group.addTask { await self.refreshOnRequest() }
+                group.addTask { await self.requestOnCardReads() }
+                group.addTask { try await self.minutely() }
             }
+        }
+    }
+
+    /// Publishes the occupancy after each request, coalescing the requests that arrive meanwhile.
+    func refreshOnRequest() async {
+        for await _ in daemon.occupancyRequests.stream {
+            if Task.isCancelled { break }
+            try? await Task.sleep(for: .milliseconds(150))
+            await daemon.publishOccupancy()
+        }
+    }
+
+    /// A card read is counted on the screen: ask for a refresh at each one.
+    func requestOnCardReads() async {
+        let reads = daemon.bus.subscribe(topics: [.card], audience: .public, capacity: 16)
+        defer { reads.cancel() }
+        for await _ in reads {
+            daemon.occupancyRequests.continuation.yield()
+        }
+    }
+
+    func minutely() async throws {
+        var lastDay: RegisterDate?
+        var lastNotices: [UUID]?
+        while !Task.isCancelled {
+            let day = PlaceResolver.day(of: Date())
+            let notices = try? await daemon.register.publicNotices().map(\.uuid)
+            if day != lastDay {
+                await daily()
+                lastDay = day
+            } else if let notices, notices != lastNotices {
+                await daemon.publishBanner()  // a public notice arrived through the inbox (or aged out)
+            }
+            lastNotices = notices
+            await daemon.publishOccupancy()
+            try await Task.sleep(for: interval)
         }
     }
 

@@ -50,13 +50,45 @@ actor PlaceResolver {
         return parts.year.flatMap { y in parts.month.flatMap { m in parts.day.flatMap { RegisterDate(year: y, month: m, day: $0) } } }
     }
 
-    /// Living, arrivals and departures today per 小区 (counts only).
+    /// How many days of arrivals and departures the occupancy carries (today included).
+    static let occupancyDays = 7
+
+    /// Living, arrivals and departures today per 小区 and per 楼栋, arrivals and departures of each of the
+    /// last ``occupancyDays`` days, and the cards read today (counts only: the public screen shows them).
     func occupancy(now: Date = Date()) async throws -> OccupancyData {
         guard let today = Self.day(of: now) else { return OccupancyData(places: []) }
-        let report = try await register.occupancy(OccupancyQuery(from: today, to: today, groupBy: .xiaoqu), for: Self.system)
-        return OccupancyData(places: report.rows.map { row in
-            OccupancyData.Place(name: row.name, living: row.counts.living, arrivalsToday: row.counts.arrivals,
-                                departuresToday: row.counts.departures)
-        })
+        let report = try await register.occupancy(OccupancyQuery(from: today, to: today, groupBy: .xiaoqu, breakdowns: false),
+                                                  for: Self.system)
+        var places: [OccupancyData.Place] = []
+        for row in report.rows {
+            var buildings: [OccupancyData.Place]?
+            if let xiaoqu = row.uuid {
+                let inside = try await register.occupancy(
+                    OccupancyQuery(from: today, to: today, groupBy: .building, xiaoqu: xiaoqu, breakdowns: false), for: Self.system)
+                buildings = inside.rows.map { Self.place($0) }
+            }
+            places.append(Self.place(row, buildings: buildings))
+        }
+        var days: [OccupancyData.Day] = []
+        for back in stride(from: Self.occupancyDays - 1, through: 0, by: -1) {
+            guard let day = Self.day(of: now.addingTimeInterval(-Double(back) * 86_400)) else { continue }
+            let total = try await register.occupancy(OccupancyQuery(from: day, to: day, groupBy: .community, breakdowns: false),
+                                                     for: Self.system).total
+            days.append(OccupancyData.Day(date: day.description, arrivals: total.arrivals, departures: total.departures))
+        }
+        let reads = try await register.cardReadCount(since: Self.startOfDay(now))
+        return OccupancyData(places: places, days: days, cardReadsToday: reads)
+    }
+
+    static func place(_ row: OccupancyRow, buildings: [OccupancyData.Place]? = nil) -> OccupancyData.Place {
+        OccupancyData.Place(name: row.name, living: row.counts.living, arrivalsToday: row.counts.arrivals,
+                            departuresToday: row.counts.departures, buildings: buildings)
+    }
+
+    /// Midnight of `date`'s day in Asia/Shanghai.
+    static func startOfDay(_ date: Date) -> Date {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "Asia/Shanghai") ?? .current
+        return calendar.startOfDay(for: date)
     }
 }

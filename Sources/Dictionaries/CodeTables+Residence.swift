@@ -28,6 +28,6 @@ extension CodeTables {
 
     /// 房屋用途, renfang's own codes (no standard covers it).
     public static let houseUsage = CodeTable(id: "houseUsage", title: "房屋用途", source: "renfang", [
-        ("01", "自住"), ("02", "出租"), ("03", "空置"), ("04", "商铺"), ("99", "其他"),
+        ("01", "自住"), ("02", "出租"), ("03", "空置"), ("04", "商铺"), ("05", "办公"), ("06", "厂房仓库"), ("99", "其他"),
     ])
 }

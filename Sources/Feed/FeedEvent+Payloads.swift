@@ -26,7 +26,7 @@ public struct PublicCardData: Codable, Sendable, Hashable {
     }
 }
 
-/// Data of an `occupancy.changed` event: counts only.
+/// Data of an `occupancy.changed` event: counts only (the public big screen draws it).
 public struct OccupancyData: Codable, Sendable, Hashable {
     /// One 小区 or 楼栋.
     public struct Place: Codable, Sendable, Hashable {
@@ -38,22 +38,48 @@ public struct OccupancyData: Codable, Sendable, Hashable {
         public var arrivalsToday: Int
         /// Departures today.
         public var departuresToday: Int
+        /// A 小区's 楼栋 with their counts (absent on a 楼栋, and from publishers that do not count them).
+        public var buildings: [Place]?
 
         /// A place's counts.
-        public init(name: String, living: Int, arrivalsToday: Int, departuresToday: Int) {
+        public init(name: String, living: Int, arrivalsToday: Int, departuresToday: Int, buildings: [Place]? = nil) {
             self.name = name
             self.living = living
             self.arrivalsToday = arrivalsToday
             self.departuresToday = departuresToday
+            self.buildings = buildings
+        }
+    }
+
+    /// Arrivals and departures of one day, over every 小区.
+    public struct Day: Codable, Sendable, Hashable {
+        /// The day, `YYYY-MM-DD` (Asia/Shanghai).
+        public var date: String
+        /// Stays that began that day.
+        public var arrivals: Int
+        /// Stays that ended that day.
+        public var departures: Int
+
+        /// A day's counts.
+        public init(date: String, arrivals: Int, departures: Int) {
+            self.date = date
+            self.arrivals = arrivals
+            self.departures = departures
         }
     }
 
     /// The 小区 with their counts.
     public var places: [Place]
+    /// The last days, oldest first, today last (absent from publishers that do not count them).
+    public var days: [Day]?
+    /// Cards read on the box today (a count: nobody is named).
+    public var cardReadsToday: Int?
 
     /// Counts of the places.
-    public init(places: [Place]) {
+    public init(places: [Place], days: [Day]? = nil, cardReadsToday: Int? = nil) {
         self.places = places
+        self.days = days
+        self.cardReadsToday = cardReadsToday
     }
 }
 

@@ -72,6 +72,7 @@ enum Capability: Sendable {
     case inspect
     case export
     case readAudit
+    case answerCases  // 协查/核查: pair, re-pair, answer; 通报; notices and the to-do list
 
     var description: String {
         switch self {
@@ -90,6 +91,7 @@ enum Capability: Sendable {
         case .inspect: "登记巡查"
         case .export: "导出数据"
         case .readAudit: "查看审计日志"
+        case .answerCases: "办理协查核查"
         }
     }
 }

@@ -29,6 +29,10 @@ public enum Field: String, Sendable, Hashable, Codable, CaseIterable {
          inspectionResult, findings, rectification
     // Exports.
     case exportKind
+    // Verification cases, notices and reports.
+    case verificationCase, caseNo, caseType, caseAddress, caseItems, deadline, requestingUnit, caseOutcome,
+         notFoundReason, destinationRegion, destinationTownship, remark, notice, reportType, reportSummary,
+         occurredOn, period
 
     /// The Chinese name of the field, as staff see it on forms.
     public var label: String {
@@ -127,6 +131,23 @@ public enum Field: String, Sendable, Hashable, Codable, CaseIterable {
         case .findings: "发现问题"
         case .rectification: "整改要求"
         case .exportKind: "导出类型"
+        case .verificationCase: "协查案件"
+        case .caseNo: "协查编号"
+        case .caseType: "协查类型"
+        case .caseAddress: "协查地址"
+        case .caseItems: "协查项目"
+        case .deadline: "反馈期限"
+        case .requestingUnit: "发起单位"
+        case .caseOutcome: "核查结果"
+        case .notFoundReason: "查无此人原因"
+        case .destinationRegion: "婚出地/迁出地行政区划"
+        case .destinationTownship: "婚出地/迁出地乡镇（街道）"
+        case .remark: "备注"
+        case .notice: "通知公告"
+        case .reportType: "通报类型"
+        case .reportSummary: "通报内容"
+        case .occurredOn: "发生日期"
+        case .period: "统计期间"
         }
     }
 }

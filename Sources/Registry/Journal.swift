@@ -26,7 +26,7 @@ struct Journal {
     /// Records that row `id` of `kind` was created / updated / cancelled: audit entry now, change later.
     mutating func record(
         _ db: Database, _ kind: RecordKind, id: Int64, operation: RecordOperation, before: String?,
-        detail: String? = nil
+        detail: String? = nil, addressee: String? = nil
     ) throws {
         guard let uuidText = try String.fetchOne(db.cachedStatement(sql: "SELECT uuid FROM \(kind.table) WHERE id = ?"), arguments: [id]),
               let uuid = UUID.parseStored(uuidText)
@@ -34,7 +34,14 @@ struct Journal {
         let after = try RowDigest.of(db, kind, id: id)
         _ = try AuditLog.append(db, at: at, actor: actor, action: action, targetKind: kind.rawValue,
                                 targetUuid: uuidText, before: before, after: after, detail: detail)
-        changes.append(RecordChange(kind: kind, uuid: uuid, rowId: id, operation: operation, action: action))
+        changes.append(RecordChange(kind: kind, uuid: uuid, rowId: id, operation: operation, action: action, addressee: addressee))
+    }
+
+    /// An audit entry for a row that is no record sent upstream (a case received, a notice read): the
+    /// target is named by kind and UUID, no change is handed to the sink.
+    func audit(_ db: Database, targetKind: String, targetUuid: String?, detail: String? = nil) throws {
+        _ = try AuditLog.append(db, at: at, actor: actor, action: action, targetKind: targetKind,
+                                targetUuid: targetUuid, before: nil, after: nil, detail: detail)
     }
 
     /// Hands the changes to the sink (same transaction).

@@ -5,7 +5,7 @@ import GRDB
 /// by kind and UUID.
 public enum RecordKind: String, Sendable, Hashable, Codable, CaseIterable {
     case station, community, xiaoqu, building, unit, house, houseStatusChange, person, stay, declaration,
-         declarationMinor, serviceMatter, serviceMatterEvent, coordinator, coordinatorAssignment, inspection, alert, cardRead
+         declarationMinor, serviceMatter, serviceMatterEvent, coordinator, coordinatorAssignment, inspection, alert, cardRead, caseFeedback, report
 
     /// The table holding this kind.
     public var table: String {
@@ -28,8 +28,14 @@ public enum RecordKind: String, Sendable, Hashable, Codable, CaseIterable {
         case .inspection: "inspection"
         case .alert: "alert"
         case .cardRead: "card_read"
+        case .caseFeedback: "case_feedback"
+        case .report: "community_report"
         }
     }
+
+    /// Whether each record of this kind is addressed to one destination (its `addressee` column): a case
+    /// feedback goes to the upstream server the case came from, and only there, whatever the routing says.
+    public var isAddressed: Bool { self == .caseFeedback }
 }
 
 /// The exchange operation of a change (provincial exchange convention): 1 新增, 2 修改, 3 注销/删除.
@@ -54,14 +60,19 @@ public struct RecordChange: Sendable, Hashable {
     public var operation: RecordOperation
     /// The audit action of the operation, e.g. `stay.transfer`.
     public var action: String
+    /// For addressed kinds (``RecordKind/isAddressed``): the one destination the record goes to (the
+    /// upstream server a case came from); `nil` routes the record by kind like any other.
+    public var addressee: String?
 
     /// A change.
-    public init(kind: RecordKind, uuid: UUID, rowId: Int64, operation: RecordOperation, action: String) {
+    public init(kind: RecordKind, uuid: UUID, rowId: Int64, operation: RecordOperation, action: String,
+                addressee: String? = nil) {
         self.kind = kind
         self.uuid = uuid
         self.rowId = rowId
         self.operation = operation
         self.action = action
+        self.addressee = addressee
     }
 }
 

@@ -22,4 +22,16 @@ extension RegisterStore {
                                    targetKind: "account", targetUuid: targetUuid?.uuidString.lowercased(),
                                    before: nil, after: nil, detail: detail)
     }
+
+    /// The audit entry point of the sync queue's operator actions (`queue.redrive`): one entry in the
+    /// caller's write transaction on ``database``, target kind `queue`, so the action and its record commit
+    /// or roll back together. `detail` names the destination and counts, nothing personal.
+    @discardableResult
+    public func appendQueueAudit(_ db: Database, at date: Date, actor: Actor, action: String, detail: String) throws -> AuditEntry {
+        guard action.hasPrefix("queue.") else {
+            throw RegistryError(.validationFailed, "审计动作必须以 queue. 开头")
+        }
+        return try AuditLog.append(db, at: Timestamp.text(date), actor: actor, action: action, targetKind: "queue",
+                                   targetUuid: nil, before: nil, after: nil, detail: detail)
+    }
 }

@@ -9,72 +9,104 @@ extension RegisterStore {
     public func declareResidence(_ draft: DeclarationDraft, by actor: Actor) async throws -> DeclarationResult {
         try actor.require(.declare)
         return try await perform(actor, action: "declaration.create") { db, journal, scope in
-            let personRow = try Lookup.person(db, try draft.person.orRequired(.person), scope).orNotFound(.person)
-            let houseRow = try Lookup.house(db, try draft.house.orRequired(.house), scope).orNotFound(.house)
-            let person = try Person(row: personRow, cipher: self.cipher)
-            let personId: Int64 = personRow["id"]
-            let houseId: Int64 = houseRow["id"]
-            let stayRow = try Row.fetchOne(db, sql: """
-                SELECT id, arrival_date FROM stay WHERE person_id = ? AND house_id = ? AND departure_date IS NULL
-                """, arguments: [personId, houseId])
-            var check = self.checker()
-            if stayRow == nil {
-                check.add(FieldError(code: "declaration.noActiveStay", field: .house,
-                                     message: "该人员在此\"房屋\"没有在住登记，请先办理人来登记"))
-            }
-            if person.idNumber == nil { check.add(.required(.idNumber)) }
-            let declaredOn = check.date(draft.declaredOn ?? self.today, .declaredOn, required: true)
-            let arrival = check.date(draft.arrivalDate ?? stayRow?.date("arrival_date"), .arrivalDate, required: true)
-            check.order(arrival, notBefore: person.birthDate, .arrivalDate, earlierName: "出生日期")
-            check.order(declaredOn, notBefore: arrival, .declaredOn, earlierName: "\"到达本地日期\"")
-            let address = check.required(draft.currentAddress ?? houseRow["address"], .currentAddress, max: 300)
-            let phone = self.checkPhone(&check, draft.phone ?? person.phone, .phone, required: true)
-            if draft.applyResidencePermit == nil { check.add(.required(.applyResidencePermit)) }
-            if draft.hasEmployer == nil { check.add(.required(.hasEmployer)) }
-            var columns: Columns = [
-                ("person_id", personId), ("house_id", houseId), ("stay_id", stayRow?["id"] as Int64?),
-                ("declared_on", declaredOn?.description), ("name", person.name),
-                ("current_address", address),
-                ("housing_type", check.code(draft.housingType, .housingType, .housingType, required: true)),
-                ("residence_reason", check.code(draft.residenceReason, .residenceReason, .residenceReason, required: true)),
-                ("marital_status", check.code(draft.maritalStatus, .maritalStatus, .maritalStatus, required: false)),
-                ("political_status", check.code(draft.politicalStatus, .politicalStatus, .politicalStatus, required: false)),
-                ("education", check.code(draft.education, .education, .education, required: false)),
-                ("military_service", check.code(draft.militaryService, .militaryService, .militaryService, required: false)),
-                ("arrival_date", arrival?.description),
-                ("planned_stay", check.code(draft.plannedStay, .plannedStay, .plannedStay, required: true)),
-                ("apply_residence_permit", draft.applyResidencePermit.map { $0 ? 1 : 0 }),
-                ("has_employer", draft.hasEmployer.map { $0 ? 1 : 0 }),
-                ("occupation", check.optional(draft.occupation, .occupation, max: 100)),
-            ]
-            columns += try self.employerColumns(&check, draft)
-            var minors: [Columns] = []
-            var warnings = person.warnings
-            for (index, minor) in draft.minors.enumerated() {
-                var rowCheck = self.checker(path: "minors[\(index)]")
-                let (minorColumns, minorWarnings) = try self.minorColumns(&rowCheck, minor, declaredOn: declaredOn)
-                check.add(contentsOf: rowCheck)
-                minors.append(minorColumns)
-                warnings += minorWarnings
-            }
-            try check.finish()
-            guard let idNumber = person.idNumber, let phone else { throw RegistryError.validation([.required(.idNumber)]) }
-            columns += [
-                ("id_number_enc", try self.cipher.seal(text: idNumber, for: .declarationIdNumber)),
-                ("id_number_hash", self.cipher.hash(idNumber: idNumber)),
-                ("phone_enc", try self.cipher.seal(text: phone, for: .declarationPhone)),
-                ("phone_hash", self.cipher.hash(phone: phone)),
-            ]
-            let id = try RowWriter.insert(db, .declaration, columns, at: journal.at)
-            try journal.record(db, .declaration, id: id, operation: .create, before: nil)
-            for minor in minors {
-                let minorId = try RowWriter.insert(db, .declarationMinor, [("declaration_id", id)] + minor, at: journal.at)
-                try journal.record(db, .declarationMinor, id: minorId, operation: .create, before: nil)
-            }
-            var seen = Set<CardWarning>()
-            return DeclarationResult(declaration: try self.declaration(db, id: id),
-                                     warnings: warnings.filter { seen.insert($0).inserted })
+            try self.writeDeclaration(db, draft, scope: scope, journal: &journal)
         }
+    }
+
+    /// 自助申报 (the kiosk): 人来登记 from the card just read into `house` and 居住登记申报 for that stay, in
+    /// one transaction — both are written or neither is. A field error of either part (a missing
+    /// 与户主关系, 居住事由, 联系方式, …) leaves the register as it was, so the person can correct it and
+    /// confirm again. `declaration.person` and `declaration.house` are set from the registration.
+    public func registerAndDeclare(
+        card: CardRead, into house: UUID, stay: StayDraft, phone: String?, declaration: DeclarationDraft,
+        confirm: Confirmations = .none, by actor: Actor
+    ) async throws -> Outcome<SelfServiceDeclaration> {
+        try actor.requireRegistration(fromCard: true)
+        try actor.require(.declare)
+        return try await perform(actor, action: "declaration.selfService") { db, journal, scope in
+            var check = self.checker()
+            let input = self.personInput(card: card, phone: phone, check: &check)
+            let outcome = try self.registerValidated(db, input, check: check, house: house, stay: stay, confirm: confirm,
+                                                     scope: scope, journal: &journal)
+            guard case let .done(registration) = outcome else {
+                if case let .needsConfirmation(findings) = outcome { return .needsConfirmation(findings) }
+                throw RegistryError.validation([.required(.person)])
+            }
+            var draft = declaration
+            draft.person = registration.person.uuid
+            draft.house = house
+            let result = try self.writeDeclaration(db, draft, scope: scope, journal: &journal)
+            return .done(SelfServiceDeclaration(registration: registration, declaration: result))
+        }
+    }
+
+    /// The declaration part of ``declareResidence(_:by:)`` inside a write.
+    func writeDeclaration(_ db: Database, _ draft: DeclarationDraft, scope: Scope, journal: inout Journal) throws -> DeclarationResult {
+        let personRow = try Lookup.person(db, try draft.person.orRequired(.person), scope).orNotFound(.person)
+        let houseRow = try Lookup.house(db, try draft.house.orRequired(.house), scope).orNotFound(.house)
+        let person = try Person(row: personRow, cipher: self.cipher)
+        let personId: Int64 = personRow["id"]
+        let houseId: Int64 = houseRow["id"]
+        let stayRow = try Row.fetchOne(db, sql: """
+            SELECT id, arrival_date FROM stay WHERE person_id = ? AND house_id = ? AND departure_date IS NULL
+            """, arguments: [personId, houseId])
+        var check = self.checker()
+        if stayRow == nil {
+            check.add(FieldError(code: "declaration.noActiveStay", field: .house,
+                                 message: "该人员在此\"房屋\"没有在住登记，请先办理人来登记"))
+        }
+        if person.idNumber == nil { check.add(.required(.idNumber)) }
+        let declaredOn = check.date(draft.declaredOn ?? self.today, .declaredOn, required: true)
+        let arrival = check.date(draft.arrivalDate ?? stayRow?.date("arrival_date"), .arrivalDate, required: true)
+        check.order(arrival, notBefore: person.birthDate, .arrivalDate, earlierName: "出生日期")
+        check.order(declaredOn, notBefore: arrival, .declaredOn, earlierName: "\"到达本地日期\"")
+        let address = check.required(draft.currentAddress ?? houseRow["address"], .currentAddress, max: 300)
+        let phone = self.checkPhone(&check, draft.phone ?? person.phone, .phone, required: true)
+        if draft.applyResidencePermit == nil { check.add(.required(.applyResidencePermit)) }
+        if draft.hasEmployer == nil { check.add(.required(.hasEmployer)) }
+        var columns: Columns = [
+            ("person_id", personId), ("house_id", houseId), ("stay_id", stayRow?["id"] as Int64?),
+            ("declared_on", declaredOn?.description), ("name", person.name),
+            ("current_address", address),
+            ("housing_type", check.code(draft.housingType, .housingType, .housingType, required: true)),
+            ("residence_reason", check.code(draft.residenceReason, .residenceReason, .residenceReason, required: true)),
+            ("marital_status", check.code(draft.maritalStatus, .maritalStatus, .maritalStatus, required: false)),
+            ("political_status", check.code(draft.politicalStatus, .politicalStatus, .politicalStatus, required: false)),
+            ("education", check.code(draft.education, .education, .education, required: false)),
+            ("military_service", check.code(draft.militaryService, .militaryService, .militaryService, required: false)),
+            ("arrival_date", arrival?.description),
+            ("planned_stay", check.code(draft.plannedStay, .plannedStay, .plannedStay, required: true)),
+            ("apply_residence_permit", draft.applyResidencePermit.map { $0 ? 1 : 0 }),
+            ("has_employer", draft.hasEmployer.map { $0 ? 1 : 0 }),
+            ("occupation", check.optional(draft.occupation, .occupation, max: 100)),
+        ]
+        columns += try self.employerColumns(&check, draft)
+        var minors: [Columns] = []
+        var warnings = person.warnings
+        for (index, minor) in draft.minors.enumerated() {
+            var rowCheck = self.checker(path: "minors[\(index)]")
+            let (minorColumns, minorWarnings) = try self.minorColumns(&rowCheck, minor, declaredOn: declaredOn)
+            check.add(contentsOf: rowCheck)
+            minors.append(minorColumns)
+            warnings += minorWarnings
+        }
+        try check.finish()
+        guard let idNumber = person.idNumber, let phone else { throw RegistryError.validation([.required(.idNumber)]) }
+        columns += [
+            ("id_number_enc", try self.cipher.seal(text: idNumber, for: .declarationIdNumber)),
+            ("id_number_hash", self.cipher.hash(idNumber: idNumber)),
+            ("phone_enc", try self.cipher.seal(text: phone, for: .declarationPhone)),
+            ("phone_hash", self.cipher.hash(phone: phone)),
+        ]
+        let id = try RowWriter.insert(db, .declaration, columns, at: journal.at)
+        try journal.record(db, .declaration, id: id, operation: .create, before: nil)
+        for minor in minors {
+            let minorId = try RowWriter.insert(db, .declarationMinor, [("declaration_id", id)] + minor, at: journal.at)
+            try journal.record(db, .declarationMinor, id: minorId, operation: .create, before: nil)
+        }
+        var seen = Set<CardWarning>()
+        return DeclarationResult(declaration: try self.declaration(db, id: id),
+                                 warnings: warnings.filter { seen.insert($0).inserted })
     }
 
     func employerColumns(_ check: inout Checker, _ draft: DeclarationDraft) throws -> Columns {
@@ -115,4 +147,12 @@ extension RegisterStore {
             ("id_number_hash", idNumber.map { cipher.hash(idNumber: $0) }), ("relation", relation),
         ], warnings)
     }
+}
+
+/// What ``RegisterStore/registerAndDeclare(card:into:stay:phone:declaration:confirm:by:)`` wrote.
+public struct SelfServiceDeclaration: Sendable, Hashable {
+    /// The person and their new stay.
+    public var registration: Registration
+    /// The declaration for that stay.
+    public var declaration: DeclarationResult
 }

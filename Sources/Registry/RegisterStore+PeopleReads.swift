@@ -41,7 +41,8 @@ extension RegisterStore {
     public func residents(ofHouse house: UUID, for actor: Actor) async throws -> [Resident] {
         try actor.require(.readPeople)
         return try await read(actor) { db, scope in
-            try Lookup.rows(db, Stay.select, where: SQL(sql: "h.uuid = ? AND s.departure_date IS NULL", arguments: [house.dbText]),
+            _ = try Lookup.house(db, house, scope).orNotFound(.house)
+            return try Lookup.rows(db, Stay.select, where: SQL(sql: "h.uuid = ? AND s.departure_date IS NULL", arguments: [house.dbText]),
                             filter: scope.xiaoquFilter("h.xiaoqu_id"), order: "s.arrival_date, s.id")
                 .map { row in Resident(stay: Stay(row: row), person: try self.person(db, id: row["person_id"])) }
         }
@@ -51,7 +52,8 @@ extension RegisterStore {
     public func stays(ofHouse house: UUID, for actor: Actor) async throws -> [Resident] {
         try actor.require(.readPeople)
         return try await read(actor) { db, scope in
-            try Lookup.rows(db, Stay.select, where: SQL(sql: "h.uuid = ?", arguments: [house.dbText]),
+            _ = try Lookup.house(db, house, scope).orNotFound(.house)
+            return try Lookup.rows(db, Stay.select, where: SQL(sql: "h.uuid = ?", arguments: [house.dbText]),
                             filter: scope.xiaoquFilter("h.xiaoqu_id"), order: "s.arrival_date, s.id")
                 .map { row in Resident(stay: Stay(row: row), person: try self.person(db, id: row["person_id"])) }
         }

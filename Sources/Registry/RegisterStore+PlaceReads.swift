@@ -61,7 +61,8 @@ extension RegisterStore {
     public func buildings(inXiaoqu xiaoqu: UUID, for actor: Actor) async throws -> [Building] {
         try actor.require(.readPlaces)
         return try await read(actor) { db, scope in
-            try Lookup.rows(db, Building.select, where: SQL(sql: "x.uuid = ?", arguments: [xiaoqu.dbText]),
+            _ = try Lookup.xiaoqu(db, xiaoqu, scope).orNotFound(.xiaoqu)
+            return try Lookup.rows(db, Building.select, where: SQL(sql: "x.uuid = ?", arguments: [xiaoqu.dbText]),
                             filter: scope.xiaoquFilter("b.xiaoqu_id"), order: "b.name").map(Building.init(row:))
         }
     }
@@ -76,7 +77,8 @@ extension RegisterStore {
     public func units(inBuilding building: UUID, for actor: Actor) async throws -> [BuildingUnit] {
         try actor.require(.readPlaces)
         return try await read(actor) { db, scope in
-            try Lookup.rows(db, BuildingUnit.select, where: SQL(sql: "b.uuid = ?", arguments: [building.dbText]),
+            _ = try Lookup.building(db, building, scope).orNotFound(.building)
+            return try Lookup.rows(db, BuildingUnit.select, where: SQL(sql: "b.uuid = ?", arguments: [building.dbText]),
                             filter: scope.xiaoquFilter("b.xiaoqu_id"), order: "u.name").map(BuildingUnit.init(row:))
         }
     }
@@ -91,7 +93,8 @@ extension RegisterStore {
     public func houses(inXiaoqu xiaoqu: UUID, for actor: Actor) async throws -> [House] {
         try actor.require(.readPlaces)
         return try await read(actor) { db, scope in
-            try Lookup.rows(db, House.select, where: SQL(sql: "x.uuid = ?", arguments: [xiaoqu.dbText]),
+            _ = try Lookup.xiaoqu(db, xiaoqu, scope).orNotFound(.xiaoqu)
+            return try Lookup.rows(db, House.select, where: SQL(sql: "x.uuid = ?", arguments: [xiaoqu.dbText]),
                             filter: scope.xiaoquFilter("h.xiaoqu_id"), order: "b.name, u.name, h.floor, h.room_number")
                 .map(House.init(row:))
         }
@@ -101,7 +104,8 @@ extension RegisterStore {
     public func statusChanges(ofHouse house: UUID, for actor: Actor) async throws -> [HouseStatusChange] {
         try actor.require(.readPlaces)
         return try await read(actor) { db, scope in
-            try Lookup.rows(db, "SELECT c.* FROM house_status_change c JOIN house h ON h.id = c.house_id",
+            _ = try Lookup.house(db, house, scope).orNotFound(.house)
+            return try Lookup.rows(db, "SELECT c.* FROM house_status_change c JOIN house h ON h.id = c.house_id",
                             where: SQL(sql: "h.uuid = ?", arguments: [house.dbText]),
                             filter: scope.xiaoquFilter("h.xiaoqu_id"), order: "c.on_date, c.id")
                 .map(HouseStatusChange.init(row:))
@@ -112,7 +116,8 @@ extension RegisterStore {
     public func inspections(ofHouse house: UUID, for actor: Actor) async throws -> [Inspection] {
         try actor.require(.readPlaces)
         return try await read(actor) { db, scope in
-            try Lookup.rows(db, Inspection.select, where: SQL(sql: "h.uuid = ?", arguments: [house.dbText]),
+            _ = try Lookup.house(db, house, scope).orNotFound(.house)
+            return try Lookup.rows(db, Inspection.select, where: SQL(sql: "h.uuid = ?", arguments: [house.dbText]),
                             filter: scope.xiaoquFilter("h.xiaoqu_id"), order: "i.inspected_on DESC, i.id DESC")
                 .map(Inspection.init(row:))
         }

@@ -64,7 +64,7 @@ extension RegisterStore {
         }
     }
 
-    private func registerValidated(
+    func registerValidated(
         _ db: Database, _ input: PersonInput?, check: Checker, house: UUID, stay: StayDraft,
         confirm: Confirmations, scope: Scope, journal: inout Journal
     ) throws -> Outcome<Registration> {

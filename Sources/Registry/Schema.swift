@@ -28,6 +28,9 @@ enum Schema {
         migrator.registerMigration("v4.cardReads") { db in
             try db.execute(sql: cardReadsV4)
         }
+        migrator.registerMigration("v5.cases") { db in
+            try db.execute(sql: casesV5)
+        }
         return migrator
     }
 

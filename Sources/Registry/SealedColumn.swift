@@ -15,5 +15,6 @@ public enum SealedColumn: String, Sendable, CaseIterable {
     case applicantPhone = "service_matter.applicant_phone"
     case coordinatorPhone = "coordinator.phone"
     case cardReadIdNumber = "card_read.id_number"
+    case caseIdNumber = "verification_case.id_number"
     case keyCheck = "register_meta.key_check"
 }

@@ -114,3 +114,12 @@ extension Outbox {
         }
     }
 }
+
+/// The audit detail of a queue action: the destination, which items, how many.
+public enum QueueAudit {
+    /// `destination=bureau seqs=all requeued=3` (or the first sequence numbers asked for).
+    public static func detail(destination: String, seqs: [Int64]?, count: Int) -> String {
+        let which = seqs.map { $0.prefix(20).map(String.init).joined(separator: ",") + ($0.count > 20 ? ",…" : "") } ?? "all"
+        return "destination=\(destination.prefix(64)) seqs=\(which) requeued=\(count)"
+    }
+}

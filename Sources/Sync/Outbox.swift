@@ -139,9 +139,12 @@ public struct Outbox: Sendable {
     }
 
     /// Puts quarantined items of `destination` back in the queue (all of them, or only `seqs`), keeping
-    /// their sequence numbers; clears the quarantine alarm when none is left. Returns how many.
+    /// their sequence numbers; clears the quarantine alarm when none is left. `audit` runs in the same
+    /// transaction with the number re-queued (the operator's audit entry, ``RegisterStore/appendQueueAudit``).
+    /// Returns how many.
     @discardableResult
-    public func redrive(_ destination: String, seqs: [Int64]? = nil) async throws -> Int {
+    public func redrive(_ destination: String, seqs: [Int64]? = nil,
+                        audit: (@Sendable (Database, Int) throws -> Void)? = nil) async throws -> Int {
         let now = nowMillis
         return try await database.write { db in
             var count = 0
@@ -162,6 +165,7 @@ public struct Outbox: Sendable {
             let left = try Int.fetchOne(db, sql: "SELECT count(*) FROM sync_outbox WHERE destination = ? AND state = 2",
                                         arguments: [destination]) ?? 0
             if left == 0 { try Alarms.clear(db, at: now, destination: destination, code: "sync.quarantine") }
+            try audit?(db, count)
             return count
         }
     }

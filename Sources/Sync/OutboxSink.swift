@@ -36,7 +36,7 @@ public struct OutboxSink: RecordChangeSink {
         let now = Int64((date.timeIntervalSince1970 * 1000).rounded())
         var nextSeq: [String: Int64] = [:]
         for change in changes {
-            let destinations = routing.destinations(for: change.kind.rawValue)
+            let destinations = routing.destinations(for: change.kind.rawValue, addressee: change.addressee)
             if destinations.isEmpty { continue }
             guard let snapshot = try RegisterStore.recordSnapshot(kind: change.kind, rowId: change.rowId, in: db) else {
                 throw SyncError(.recordMissing, "变更的记录不存在：\(change.kind.rawValue) \(change.rowId)")

@@ -195,6 +195,14 @@ public struct SyncRouting: Sendable {
         explicit.compactMap { d in (d.kinds?.contains(kind) ?? true) ? d.name : nil }
     }
 
+    /// The destinations of a record: its addressee alone when it has one (a case feedback goes to the
+    /// server the case came from, whatever kinds that destination is configured for; nowhere when that
+    /// destination is no longer configured), else ``destinations(for:)``.
+    public func destinations(for kind: String, addressee: String?) -> [String] {
+        guard let addressee else { return destinations(for: kind) }
+        return explicit.contains { $0.name == addressee } ? [addressee] : []
+    }
+
     /// The queue priority of `kind`: 1 for priority kinds (alerts), 0 otherwise.
     public func priority(of kind: String) -> Int {
         priorityKinds.contains(kind) ? 1 : 0

@@ -57,13 +57,19 @@ extension SyncRouting {
         let nowMs = Int64((now.timeIntervalSince1970 * 1000).rounded())
         var nextSeq = Dictionary(uniqueKeysWithValues: fresh.map { ($0, Int64(1)) })
         for kind in RecordKind.allCases {
-            let targets = routing.destinations(for: kind.rawValue).filter { nextSeq[$0] != nil }
-            if targets.isEmpty { continue }
+            let kindTargets = routing.destinations(for: kind.rawValue).filter { nextSeq[$0] != nil }
+            if kindTargets.isEmpty, !kind.isAddressed { continue }
             let priority = routing.priority(of: kind.rawValue)
-            let rows = try Row.fetchCursor(db, sql: "SELECT id, uuid FROM \(kind.table) ORDER BY id")
+            let rows = try Row.fetchCursor(db, sql: kind.isAddressed ? "SELECT id, uuid, addressee FROM \(kind.table) ORDER BY id"
+                                                                    : "SELECT id, uuid FROM \(kind.table) ORDER BY id")
             while let row = try rows.next() {
                 let rowId: Int64 = row["id"]
                 let recordUuid: String = row["uuid"]
+                // An addressed record (a case feedback) goes only to its addressee, if that one is new here.
+                let targets = kind.isAddressed
+                    ? routing.destinations(for: kind.rawValue, addressee: row["addressee"] as String).filter { nextSeq[$0] != nil }
+                    : kindTargets
+                if targets.isEmpty { continue }
                 guard let snapshot = try RegisterStore.recordSnapshot(kind: kind, rowId: rowId, in: db) else { continue }
                 try db.cachedStatement(sql: """
                     INSERT INTO sync_change (uuid, kind, record_uuid, operation, action, occurred_at, snapshot)

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Logging
 import Registry
 import SyncProtocol
 
@@ -34,7 +35,9 @@ extension Uplink {
                         VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (destination, message_id) DO NOTHING
                         """, arguments: [name, message.id, message.kind.rawValue, String(message.cursor), now,
                                          CanonicalJSON.data(message.body)])
-                    added += db.changesCount
+                    guard db.changesCount > 0 else { continue }
+                    added += 1
+                    try InboxApplier.apply(message, source: name, store: store, now: now, logger: logger, in: db)
                 }
                 try db.execute(sql: """
                     INSERT INTO sync_destination (name, inbox_cursor) VALUES (?, ?)
@@ -55,6 +58,65 @@ extension Uplink {
         }
         if stored > 0 { logger.info("sync.inbox.stored", metadata: ["messages": "\(stored)"]) }
         return stored
+    }
+}
+
+/// Hands the messages the register understands to it, in the transaction that stores them: a
+/// `verification.case` becomes a case (paired at once), a `notice` a notice. A message whose body the
+/// register refuses (a field missing) stays in `sync_inbox` unhandled, with a warning naming the field; it
+/// never blocks the inbox. Handled messages get `handled_at`.
+enum InboxApplier {
+    static func apply(_ message: InboxMessage, source: String, store: RegisterStore, now: Int64, logger: Logger,
+                      in db: Database) throws {
+        let body = CanonicalJSON.data(message.body)
+        do {
+            switch message.kind {
+            case .verificationCase:
+                let decoded: CaseMessage
+                do { decoded = try JSONDecoder().decode(CaseMessage.self, from: body) } catch {
+                    throw SyncError(.badResponse, "协查案件内容无法解析：\(Self.describe(error))")
+                }
+                try db.inSavepoint {
+                    try store.receiveCase(decoded, source: source, messageId: message.id, in: db)
+                    return .commit
+                }
+            case .notice:
+                let decoded: NoticeBody
+                do { decoded = try JSONDecoder().decode(NoticeBody.self, from: body) } catch {
+                    throw SyncError(.badResponse, "通知公告内容无法解析：\(Self.describe(error))")
+                }
+                try db.inSavepoint {
+                    try store.receiveNotice(title: decoded.title, text: decoded.text, level: decoded.level,
+                                            isPublic: decoded.isPublic ?? false, source: source, messageId: message.id, in: db)
+                    return .commit
+                }
+            default:
+                return  // watchlist bundles and unknown kinds: left for their own handlers
+            }
+        } catch {
+            logger.warning("sync.inbox.unusable", metadata: ["destination": "\(source)", "kind": "\(message.kind.rawValue)",
+                                                            "message": "\(message.id)", "error": "\(Self.describe(error))"])
+            return
+        }
+        try db.execute(sql: "UPDATE sync_inbox SET handled_at = ? WHERE destination = ? AND message_id = ?",
+                       arguments: [now, source, message.id])
+    }
+
+    /// The error without personal data: field errors by field and code, decoding errors by path.
+    static func describe(_ error: any Error) -> String {
+        if let error = error as? RegistryError {
+            return error.fieldErrors.isEmpty ? error.code.rawValue : error.fieldErrors.map { "\($0.field):\($0.code)" }.joined(separator: ",")
+        }
+        if let error = error as? DecodingError {
+            switch error {
+            case let .keyNotFound(key, context): return "missing " + (context.codingPath.map(\.stringValue) + [key.stringValue]).joined(separator: ".")
+            case let .typeMismatch(_, context), let .valueNotFound(_, context), let .dataCorrupted(context):
+                return "bad " + context.codingPath.map(\.stringValue).joined(separator: ".")
+            @unknown default: return "undecodable"
+            }
+        }
+        if let error = error as? SyncError { return error.message }
+        return "\(type(of: error))"
     }
 }
 

@@ -8,8 +8,8 @@ public struct InboxMessage: Codable, Sendable, Hashable {
     public var kind: Kind
     /// When the server queued it (wire timestamp).
     public var createdAt: String
-    /// The message: a JSON object whose form depends on `kind` (``NoticeBody``, ``WatchlistBundleBody``;
-    /// `verification.case` is open and defined by a later version).
+    /// The message: a JSON object whose form depends on `kind` (``NoticeBody``, ``WatchlistBundleBody``,
+    /// ``VerificationCaseBody``; other kinds are kept whole).
     public var body: JSONValue
 
     /// A message as given.
@@ -32,7 +32,7 @@ public struct InboxMessage: Codable, Sendable, Hashable {
         public static let watchlistBundle = Kind(rawValue: "watchlist.bundle")
         /// A notice for the operators (``NoticeBody``).
         public static let notice = Kind(rawValue: "notice")
-        /// A 协查/核查 verification case (body defined by a later version; keep it whole).
+        /// A 协查/核查 verification case (``VerificationCaseBody``).
         public static let verificationCase = Kind(rawValue: "verification.case")
 
         /// Decodes the bare string.
@@ -92,12 +92,74 @@ public struct NoticeBody: Codable, Sendable, Hashable {
     public var text: String
     /// `info`, `warning` or `urgent`.
     public var level: String
+    /// Whether the notice is for the public too (the banner of the big screen); absent means `false`.
+    public var isPublic: Bool?
 
     /// A notice.
-    public init(title: String, text: String, level: String = "info") {
+    public init(title: String, text: String, level: String = "info", isPublic: Bool? = nil) {
         self.title = title
         self.text = text
         self.level = level
+        self.isPublic = isPublic
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case title, text, level
+        case isPublic = "public"
+    }
+}
+
+/// The body of a `verification.case` message (协查/核查, protocol-docs/sync-protocol.md §7.1): the person to
+/// verify, the address asked about, the items, the deadline and the requesting unit.
+public struct VerificationCaseBody: Codable, Sendable, Hashable {
+    /// The requesting side's case number, unique per server.
+    public var caseId: String
+    /// `协查` or `核查`.
+    public var type: String
+    /// The person.
+    public var person: Person
+    /// The address asked about.
+    public var address: String
+    /// The items to verify.
+    public var items: [String]
+    /// Due date, `YYYY-MM-DD` (end of that day, Asia/Shanghai).
+    public var deadline: String
+    /// The requesting unit.
+    public var unit: String
+    /// A note.
+    public var note: String?
+
+    /// The person fields of a case.
+    public struct Person: Codable, Sendable, Hashable {
+        /// ID number, if known.
+        public var idNumber: String?
+        /// Name.
+        public var name: String
+        /// Sex code (GB/T 2261.1).
+        public var sex: String
+        /// Birth date, `YYYY-MM-DD`.
+        public var birthDate: String
+
+        /// Person fields.
+        public init(idNumber: String?, name: String, sex: String, birthDate: String) {
+            self.idNumber = idNumber
+            self.name = name
+            self.sex = sex
+            self.birthDate = birthDate
+        }
+    }
+
+    /// A case body.
+    public init(caseId: String, type: String, person: Person, address: String, items: [String], deadline: String, unit: String,
+                note: String? = nil) {
+        self.caseId = caseId
+        self.type = type
+        self.person = person
+        self.address = address
+        self.items = items
+        self.deadline = deadline
+        self.unit = unit
+        self.note = note
     }
 }
 

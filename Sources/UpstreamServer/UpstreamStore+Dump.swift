@@ -52,6 +52,10 @@ extension UpstreamStore {
                 """, arguments: [applianceId]) {
                 lines.append("record \(row["appliance_id"] as String) seq=\(row["seq"] as Int64) id=\(row["id"] as String) kind=\(row["kind"] as String) op=\(row["operation"] as Int) digest=\((row["payload_digest"] as String).prefix(16)) received=\(row["received_at"] as String)")
             }
+            for feedback in try Self.caseFeedback(db, applianceId: applianceId) {
+                lines.append("feedback \(feedback.applianceId) case=\(feedback.caseNo) outcome=\(feedback.outcome)"
+                             + (feedback.reason.map { " reason=\($0)" } ?? "") + " unit=\(feedback.unit) record=\(feedback.recordId)")
+            }
             for row in try Row.fetchAll(db, sql: "SELECT * FROM rejections WHERE ?1 IS NULL OR appliance_id = ?1 ORDER BY appliance_id, seq", arguments: [applianceId]) {
                 lines.append("rejected \(row["appliance_id"] as String) seq=\(row["seq"] as Int64) id=\(row["record_id"] as String) code=\(row["code"] as String)")
             }
@@ -62,6 +66,41 @@ extension UpstreamStore {
                 lines.append("acknowledged \(row["appliance_id"] as String) upTo=\(row["acknowledged"] as Int64)")
             }
             return lines.joined(separator: "\n")
+        }
+    }
+
+    /// A case feedback (协查反馈) received: a `case_feedback` record, by the case it answers.
+    public struct ReceivedFeedback: Sendable, Hashable {
+        /// The record id.
+        public var recordId: String
+        /// The appliance that answered.
+        public var applianceId: String
+        /// The case number the feedback answers.
+        public var caseNo: String
+        /// The outcome (`notFound`, `consistent`, `reRegistered`).
+        public var outcome: String
+        /// 查无此人原因, when notFound.
+        public var reason: String?
+        /// The requesting unit.
+        public var unit: String
+        /// The whole payload (canonical JSON).
+        public var payload: String
+    }
+
+    /// The case feedback records held (kind `case_feedback`), by appliance then seq.
+    public func caseFeedback(applianceId: String? = nil) throws -> [ReceivedFeedback] {
+        try queue.read { db in try Self.caseFeedback(db, applianceId: applianceId) }
+    }
+
+    static func caseFeedback(_ db: Database, applianceId: String?) throws -> [ReceivedFeedback] {
+        try Row.fetchAll(db, sql: """
+            SELECT id, appliance_id, payload, json_extract(payload, '$.case_no') AS case_no,
+                   json_extract(payload, '$.outcome') AS outcome, json_extract(payload, '$.not_found_reason') AS reason,
+                   json_extract(payload, '$.requesting_unit') AS unit
+            FROM records WHERE kind = 'case_feedback' AND (?1 IS NULL OR appliance_id = ?1) ORDER BY appliance_id, seq
+            """, arguments: [applianceId]).map {
+            ReceivedFeedback(recordId: $0["id"], applianceId: $0["appliance_id"], caseNo: $0["case_no"] ?? "",
+                             outcome: $0["outcome"] ?? "", reason: $0["reason"], unit: $0["unit"] ?? "", payload: $0["payload"])
         }
     }
 }

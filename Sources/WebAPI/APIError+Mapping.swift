@@ -64,6 +64,8 @@ extension APIError {
             self.init(.forbidden, code: error.code.rawValue, message: error.message)
         case .alertBadTransition:
             self.init(.conflict, code: error.code.rawValue, message: error.message, field: "to")
+        case .caseAnswered:
+            self.init(.conflict, code: error.code.rawValue, message: error.message, field: "outcome")
         case .constraintViolated:
             self.init(.conflict, code: error.code.rawValue, message: "数据冲突，未能保存（可能已存在相同记录）")
         case .importUnreadable, .importMissingColumns, .importDuplicateColumn:

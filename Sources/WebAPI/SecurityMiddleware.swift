@@ -182,6 +182,22 @@ struct CSRFMiddleware: RouterMiddleware {
     }
 }
 
+/// Calls ``WebAPIServices/registerChanged`` after a successful write under /api/v1 (not /auth/…).
+struct RegisterChangeMiddleware: RouterMiddleware {
+    typealias Context = APIContext
+    let changed: @Sendable () -> Void
+
+    func handle(_ request: Request, context: APIContext,
+                next: (Request, APIContext) async throws -> Response) async throws -> Response {
+        let response = try await next(request, context)
+        if [.post, .put, .patch, .delete].contains(request.method), (200..<300).contains(response.status.code),
+           request.uri.path.hasPrefix("/api/v1/"), !request.uri.path.hasPrefix("/api/v1/auth/") {
+            changed()
+        }
+        return response
+    }
+}
+
 extension HTTPField.Name {
     static let xFrameOptions = HTTPField.Name("X-Frame-Options")!
     static let referrerPolicy = HTTPField.Name("Referrer-Policy")!

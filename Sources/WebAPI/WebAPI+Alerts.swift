@@ -1,3 +1,4 @@
+import Feed
 import Foundation
 import Hummingbird
 import Registry
@@ -34,11 +35,38 @@ extension WebAPI {
                 throw APIError.invalid(field: "to", "\"目标状态\"的取值无效（acknowledged、dispatched 或 closed）")
             }
             do {
-                return try APIJSON.response(AlertView(try await register.progressAlert(id, to: state, note: body.note, by: actor)))
+                let alert = try await register.progressAlert(id, to: state, note: body.note, by: actor)
+                // Every police console of the station follows the workflow live (and the alert socket too).
+                if let event = try? FeedEvent(topic: .alert, type: "alert.progressed", data: AlertProgressedEvent(alert)) {
+                    services.bus.publish(event)
+                }
+                return try APIJSON.response(AlertView(alert))
             } catch let error as RegistryError where error.code == .validationFailed && error.fieldErrors.isEmpty {
                 // The register's only unfielded validation here is about the note (closing needs one, 2000 at most).
                 throw APIError.invalid(field: "note", "\"处置结果\"：" + error.message, code: "validation.failed")
             }
         }
+    }
+}
+
+/// Data of `alert.progressed` (restricted audience only): an alert moved through its workflow (签收, 派警, 结束).
+/// Masked identity only; no note and no officer name.
+struct AlertProgressedEvent: Encodable {
+    var alertId: UUID
+    var state: String, stateLabel: String
+    var level: Int, category: String
+    var maskedName: String?, maskedIdNumber: String?
+    var device: String, xiaoqu: UUID
+
+    init(_ alert: Alert) {
+        alertId = alert.uuid
+        state = AlertStateName.name(alert.state)
+        stateLabel = alert.state.label
+        level = alert.level
+        category = alert.category
+        maskedName = alert.maskedName
+        maskedIdNumber = alert.maskedIdNumber
+        device = alert.device
+        xiaoqu = alert.xiaoquUuid
     }
 }

@@ -24,13 +24,15 @@ extension WebAPI {
         router.add(middleware: BodyLimitMiddleware(limit: services.options.maxUploadBytes))
         router.add(middleware: SessionMiddleware(accounts: services.accounts, secureCookies: services.options.secureCookies))
         router.add(middleware: CSRFMiddleware())
+        router.add(middleware: RegisterChangeMiddleware(changed: services.registerChanged))
+        addPages(to: router, services)
     }
 
     /// /auth/login, /auth/logout, /auth/me, /auth/password.
     static func addAuthRoutes(to api: RouterGroup<APIContext>, _ services: WebAPIServices) {
         let accounts = services.accounts
         let options = services.options
-        let auth = api.group("auth")
+        let auth = api.group("auth").add(middleware: RouteRoleMiddleware())
 
         auth.post("login") { request, context -> Response in
             let body = try await AuthJSON.decode(LoginRequest.self, from: request)

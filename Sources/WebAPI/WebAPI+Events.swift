@@ -2,6 +2,7 @@ import Feed
 import Foundation
 import HTTPTypes
 import Hummingbird
+import ServiceLifecycle
 import NIOCore
 import Registry
 
@@ -40,9 +41,10 @@ extension WebAPI {
     static func addEventRoutes(to api: RouterGroup<APIContext>, _ services: WebAPIServices) {
         api.get("events") { request, context -> Response in
             let actor = try context.requireActor()
-            guard var (topics, audience) = EventAudience.topics(for: actor.role) else {
+            guard let (allowed, audience) = EventAudience.topics(for: actor.role) else {
                 throw APIError(.forbidden, code: "permission.denied", message: "您的角色无权接收实时事件")
             }
+            var topics = allowed
             if let asked = request.query("topics") {
                 var chosen: Set<FeedTopic> = []
                 for name in asked.split(separator: ",") {
@@ -119,15 +121,21 @@ extension WebAPI {
                 continuation.finish()
             }
             try await writer.write(ByteBuffer(string: "retry: 3000\n: connected\n\n"))
-            for await item in items {
-                switch item {
-                case let .event(event):
-                    if let lastSeen, event.sequence <= lastSeen { continue }
-                    guard await filter(event) else { continue }
-                    try await writer.write(SSEFrame.event(event))
-                case .heartbeat:
-                    try await writer.write(SSEFrame.comment("heartbeat"))
+            // A stream never ends by itself: on the daemon's graceful shutdown it ends at once (the page
+            // reconnects to the next daemon after `retry`), so open pages do not hold the shutdown.
+            try await withGracefulShutdownHandler {
+                for await item in items {
+                    switch item {
+                    case let .event(event):
+                        if let lastSeen, event.sequence <= lastSeen { continue }
+                        guard await filter(event) else { continue }
+                        try await writer.write(SSEFrame.event(event))
+                    case .heartbeat:
+                        try await writer.write(SSEFrame.comment("heartbeat"))
+                    }
                 }
+            } onGracefulShutdown: {
+                continuation.finish()
             }
             try await writer.finish(nil)
         })

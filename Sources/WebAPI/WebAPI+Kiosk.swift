@@ -101,20 +101,23 @@ extension WebAPI {
             let stay = StayDraft(arrivalDate: body.declaration.arrivalDate ?? today, relation: body.relation,
                                  plannedStay: body.declaration.plannedStay, residenceReason: body.declaration.residenceReason,
                                  housingType: body.declaration.housingType)
-            let outcome: Outcome<Registration>
+            // 人来登记 and 居住登记申报 in one transaction: a field error of either writes nothing, so the
+            // person can correct it on the kiosk and confirm again.
+            let outcome: Outcome<SelfServiceDeclaration>
             do {
-                outcome = try await register.register(card: entry.card, into: house, stay: stay, phone: body.declaration.phone,
-                                                      confirm: ConfirmFields.draft(body.confirm), by: actor)
+                outcome = try await register.registerAndDeclare(
+                    card: entry.card, into: house, stay: stay, phone: body.declaration.phone,
+                    declaration: body.declaration.draft(person: nil), confirm: ConfirmFields.draft(body.confirm), by: actor)
             } catch let error as RegistryError where error.has("stay.duplicateActive") {
                 throw APIError(.conflict, code: "kiosk.alreadyRegistered",
                                message: "您已在此房屋登记在住，请到物业服务台办理居住登记申报", field: "house")
             }
-            let registration: Registration
+            let done: SelfServiceDeclaration
             switch outcome {
-            case let .done(value): registration = value
+            case let .done(value): done = value
             case let .needsConfirmation(findings): return try ConfirmationRequired.response(findings)
             }
-            let result = try await register.declareResidence(body.declaration.draft(person: registration.person.uuid), by: actor)
+            let registration = done.registration, result = done.declaration
             services.cards.take(reader: binding.reader, token: entry.token)
             return try APIJSON.response(KioskReceipt(
                 declaration: result.declaration.uuid, declaredOn: result.declaration.declaredOn,

@@ -51,11 +51,11 @@ extension WebAPI {
         }
 
         api.get("dictionaries") { _, _ -> Response in
-            try APIJSON.response(CodeTables.all.map { DictionaryView(id: $0.id, title: $0.title, source: $0.source, entries: []) })
+            try APIJSON.response(ServedCodeTables.all.map { DictionaryView(id: $0.id, title: $0.title, source: $0.source, entries: []) })
         }
 
         api.get("dictionaries/{table}") { request, context -> Response in
-            guard let id = context.parameters.get("table"), let table = CodeTables.table(id) else {
+            guard let id = context.parameters.get("table"), let table = ServedCodeTables.table(id) else {
                 throw APIError(.notFound, code: "dictionary.notFound", message: "代码表不存在", field: "table")
             }
             let limit = try request.queryInt("limit", in: 1...5_000) ?? 50
@@ -68,6 +68,29 @@ extension WebAPI {
             return try APIJSON.response(DictionaryView(id: table.id, title: table.title, source: table.source,
                                                        entries: entries.map { DictionaryEntry(code: $0.code, name: $0.name) }))
         }
+    }
+}
+
+/// The code tables GET /dictionaries serves: the Dictionaries module's, and the register's own local tables that
+/// module does not carry (服兵役情况, 劳动合同签订情况, 参保情况, 服务事项类型, 巡查结果) — the register validates
+/// those fields against them, so the pages must be able to pick from them.
+enum ServedCodeTables {
+    static let local: [Dictionaries.CodeTable] = [
+        table("militaryService", "服兵役情况", .militaryService),
+        table("labourContract", "劳动合同签订情况", .labourContract),
+        table("insurance", "参保情况", .insurance),
+        table("serviceMatterType", "服务事项类型", .serviceMatterType),
+        table("inspectionResult", "巡查结果", .inspectionResult),
+    ]
+
+    static var all: [Dictionaries.CodeTable] { CodeTables.all + local }
+
+    static func table(_ id: String) -> Dictionaries.CodeTable? {
+        CodeTables.table(id) ?? local.first { $0.id == id }
+    }
+
+    private static func table(_ id: String, _ title: String, _ table: Registry.CodeTable) -> Dictionaries.CodeTable {
+        Dictionaries.CodeTable(id: id, title: title, source: "renfang", BuiltInCodes.entries(of: table))
     }
 }
 

@@ -44,7 +44,11 @@ extension WebAPI {
             guard sync.configuration.destinations.contains(where: { $0.name == destination }) else {
                 throw APIError.invalid(field: "destination", "\"目的地\"\(destination.prefix(40))未配置")
             }
-            let count = try await sync.outbox.redrive(destination, seqs: body.seqs)
+            let register = services.register, seqs = body.seqs
+            let count = try await sync.outbox.redrive(destination, seqs: seqs) { db, count in
+                try register.appendQueueAudit(db, at: Date(), actor: actor, action: "queue.redrive",
+                                              detail: QueueAudit.detail(destination: destination, seqs: seqs, count: count))
+            }
             return try APIJSON.response(RedriveView(destination: destination, requeued: count))
         }
     }

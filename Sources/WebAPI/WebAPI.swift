@@ -73,7 +73,8 @@ public struct WebAPIOptions: Sendable {
     public var kiosks: [KioskBinding] = []
     /// Trusted issuer keys for watchlist bundles uploaded through the API.
     public var trustedWatchlistKeys: TrustedKeys?
-    /// Folder of the static pages (issue 8), served at `/`; `nil` serves none.
+    /// Folder of the pages (`kiosk/`, `desk/`, `police/`, `screen/`, `common/`), served at `/` (config
+    /// `http.pages_dir`); `nil` serves none.
     public var pagesDirectory: URL?
     /// Largest accepted upload (imports, bundles), bytes.
     public var maxUploadBytes = 64 << 20
@@ -108,6 +109,9 @@ public struct WebAPIServices: Sendable {
     public var options: WebAPIOptions
     /// The last card read on each reader (the intake pipeline posts every read), for the kiosk and the desk.
     public var cards: CardBoard
+    /// Called after every successful write through the API (POST, PUT, PATCH, DELETE under /api/v1, not
+    /// logins): the daemon refreshes the occupancy on the feed, so the big screen follows registrations.
+    public var registerChanged: @Sendable () -> Void = {}
 
     /// The services.
     public init(register: RegisterStore, accounts: AccountStore, sync: SyncSystem? = nil, watchlistStore: WatchlistStore? = nil,

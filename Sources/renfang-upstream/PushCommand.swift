@@ -21,6 +21,7 @@ struct PushCommand: ParsableCommand {
     @Option(name: .long, help: "Queue a notice with this text.") var notice: String?
     @Option(name: .long, help: "Title of the notice.") var title = "通知"
     @Option(name: .long, help: "Level of the notice: info, warning, urgent.") var level = "info"
+    @Flag(name: .long, help: "The notice is public: shown in the banner of the big screen.") var `public` = false
     @Option(name: .long, help: "Only for this appliance (default: every appliance).") var appliance: String?
 
     func validate() throws {
@@ -33,7 +34,7 @@ struct PushCommand: ParsableCommand {
             let store = try UpstreamStore(path: database.db)
             var messages: [(InboxMessage.Kind, JSONValue)] = []
             if let notice {
-                messages.append((.notice, try CanonicalJSON.value(of: NoticeBody(title: title, text: notice, level: level))))
+                messages.append((.notice, try CanonicalJSON.value(of: NoticeBody(title: title, text: notice, level: level, isPublic: `public` ? true : nil))))
             } else if let file {
                 let value = try CanonicalJSON.parse(try Data(contentsOf: URL(fileURLWithPath: file)))
                 if let kind {

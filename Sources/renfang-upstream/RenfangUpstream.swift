@@ -9,7 +9,7 @@ struct RenfangUpstream: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "renfang-upstream",
         abstract: "Reference upstream server of the renfang sync protocol (for tests, demos and integrators).",
-        subcommands: [ServeCommand.self, ApplianceCommand.self, PushCommand.self, FaultCommand.self, DumpCommand.self],
+        subcommands: [ServeCommand.self, ApplianceCommand.self, PushCommand.self, CaseCommand.self, FaultCommand.self, DumpCommand.self],
         defaultSubcommand: ServeCommand.self
     )
 }

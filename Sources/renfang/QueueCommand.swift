@@ -90,7 +90,11 @@ extension QueueCommand {
             let (items, count) = try ImportExportSupport.wait { () -> ([QuarantinedItem], Int) in
                 try QueueSupport.ensureSchema(store)
                 if listOnly { return (try await outbox.quarantined(destination, limit: 1000), 0) }
-                return ([], try await outbox.redrive(destination, seqs: seqs))
+                let count = try await outbox.redrive(destination, seqs: seqs) { db, count in
+                    try store.appendQueueAudit(db, at: Date(), actor: Actor(userId: "local-admin", role: .admin), action: "queue.redrive",
+                                               detail: QueueAudit.detail(destination: destination, seqs: seqs, count: count))
+                }
+                return ([], count)
             }
             if listOnly {
                 for item in items {

@@ -56,6 +56,8 @@ struct ConfigurationTests {
         #expect(defaults.retention == RetentionConfiguration())
         #expect(defaults.webAPIOptions().sessionLifetime == .seconds(1800))
         #expect(defaults.webAPIOptions().maxUploadBytes == 64 << 20)
+        #expect(defaults.http.pagesDirectory == "/usr/share/renfang/web")
+        #expect(defaults.webAPIOptions().pagesDirectory?.path == "/usr/share/renfang/web")
     }
 
     @Test("every key of a full file becomes its typed value")
@@ -101,6 +103,7 @@ struct ConfigurationTests {
         let options = c.webAPIOptions()
         #expect(options.secureCookies && options.sessionLifetime == .seconds(600) && options.maxUploadBytes == 1 << 20)
         #expect(options.kiosks == c.readers.kiosks)
+        #expect(c.http.pagesDirectory == "/srv/renfang/web" && options.pagesDirectory?.path == "/srv/renfang/web")
         #expect(c.feed.publicServer.path == fixture.directory.path + "/run/feed.sock" && c.feed.publicServer.mode == 0o666)
         #expect(c.feed.publicServer.group == nil)
         #expect(c.feed.restrictedServer.path == fixture.directory.path + "/run/alert.sock" && c.feed.restrictedServer.mode == 0o600)
@@ -216,6 +219,7 @@ struct ConfigurationFixture {
           secure_cookies: true
           session_idle: 600
           max_upload_bytes: 1048576
+          pages_dir: /srv/renfang/web
         feed:
           public: {path: \(directory.path)/run/feed.sock, mode: 0666, group: ""}
           restricted: {path: \(directory.path)/run/alert.sock, mode: "0600", group: police}

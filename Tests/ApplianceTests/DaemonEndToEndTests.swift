@@ -7,16 +7,19 @@ import Registry
 import Testing
 import Watchlist
 
-/// The `renfangd` binary next to this test bundle.
-let renfangdBinary: URL = {
+/// A product of this package built next to the test bundle (`renfangd`, `renfang-upstream`).
+func builtBinary(_ name: String) -> URL {
     var dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
     for _ in 0..<4 {
-        let candidate = dir.appendingPathComponent("renfangd")
+        let candidate = dir.appendingPathComponent(name)
         if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
         dir = dir.deletingLastPathComponent()
     }
-    return URL(fileURLWithPath: ".build/debug/renfangd")
-}()
+    return URL(fileURLWithPath: ".build/debug/\(name)")
+}
+
+/// The `renfangd` binary next to this test bundle.
+let renfangdBinary = builtBinary("renfangd")
 
 /// A box on disk: a register with a station, a 社区 and one 小区, a sealed watchlist naming one deck
 /// card's holder, the reader emulator on a pty, and a configuration file pointing at all of it.

@@ -60,7 +60,22 @@ struct PackagingTests {
             ("/etc/renfang/renfang.yaml", 0o640),
             ("\(prefix)/share/doc/renfang/README.md", 0o644),
             ("\(prefix)/share/doc/renfang/renfang.yaml.example", 0o644),
-        ]
+        ] + webFiles().map { ("\(prefix)/share/renfang/web/\($0)", 0o644) }
+    }
+
+    /// Every file of the repository's `web/` (the pages), relative to it.
+    static func webFiles() -> [String] {
+        let web = repositoryRoot.appendingPathComponent("web")
+        let files = FileManager.default.enumerator(at: web, includingPropertiesForKeys: [.isRegularFileKey])?
+            .compactMap { $0 as? URL }.filter { (try? $0.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true } ?? []
+        return files.map { String($0.standardizedFileURL.path.dropFirst(web.standardizedFileURL.path.count + 1)) }.sorted()
+    }
+
+    /// The default configuration as installed with pages in `web` (its `http.pages_dir`).
+    static func installedConfiguration(pages web: String) throws -> String {
+        let text = try repositoryFile("etc/renfang.yaml")
+        #expect(text.contains("\n  pages_dir: /usr/share/renfang/web\n"))
+        return text.replacingOccurrences(of: "\n  pages_dir: /usr/share/renfang/web\n", with: "\n  pages_dir: \(web)\n")
     }
 
     @Test("make install puts every file in place with its mode, and never replaces an existing configuration")
@@ -78,7 +93,14 @@ struct PackagingTests {
         #expect(FileManager.default.contentsEqual(atPath: root.path + "/opt/rf/bin/renfangd", andPath: binaries.appendingPathComponent("renfangd").path))
         let unit = try String(contentsOfFile: root.path + "/lib/systemd/system/renfangd.service", encoding: .utf8)
         #expect(unit.contains("ExecStart=/opt/rf/bin/renfangd --config /etc/renfang/renfang.yaml\n"))
-        #expect(try String(contentsOfFile: root.path + "/etc/renfang/renfang.yaml", encoding: .utf8) == repositoryFile("etc/renfang.yaml"))
+        #expect(try String(contentsOfFile: root.path + "/etc/renfang/renfang.yaml", encoding: .utf8)
+                == Self.installedConfiguration(pages: "/opt/rf/share/renfang/web"))
+        // The pages: every file of web/, as it is, under PREFIX/share/renfang/web (kiosk, desk, police, screen, common).
+        #expect(Self.webFiles().contains("kiosk/index.html") && Self.webFiles().contains("common/api.js"))
+        for file in Self.webFiles() {
+            #expect(FileManager.default.contentsEqual(atPath: root.path + "/opt/rf/share/renfang/web/" + file,
+                                                      andPath: repositoryRoot.appendingPathComponent("web/" + file).path), "\(file)")
+        }
         #expect(try String(contentsOfFile: root.path + "/lib/udev/rules.d/60-renfang-readers.rules", encoding: .utf8)
                 == repositoryFile("udev/60-renfang-readers.rules"))
 

@@ -141,7 +141,7 @@ struct CodeTablesTests {
         #expect(rental.name(for: "06") == "厂房")
         #expect(!rental.contains("04"))
         let usage = CodeTables.houseUsage
-        #expect(usage.entries.map(\.name) == ["自住", "出租", "空置", "商铺", "其他"])
+        #expect(usage.entries.map(\.name) == ["自住", "出租", "空置", "商铺", "办公", "厂房仓库", "其他"])
         #expect(usage.source == "renfang")
     }
 

@@ -23,6 +23,16 @@ final class RecordingSink: RecordChangeSink, @unchecked Sendable {
     }
 }
 
+/// A clock a test moves forward (starts at 2025-06-15T02:00:00Z, 10:00 in Shanghai).
+final class TestClock: @unchecked Sendable {
+    private let lock = NSLock()
+    private var date = Date(timeIntervalSince1970: 1_749_952_800)
+
+    var now: Date { lock.withLock { date } }
+
+    func advance(seconds: Double) { lock.withLock { date = date.addingTimeInterval(seconds) } }
+}
+
 /// A register in a temporary directory with a small world in it:
 ///
 /// - station S1 → 社区 C1 → 小区 A (building A1, unit 1, houses a1 a2 a3) and 小区 B (house b1)
@@ -51,16 +61,16 @@ struct TestRegister {
 
     static let today = RegisterDate("2025-06-15")!
 
-    static func options(sink: RecordingSink) -> RegisterStore.Options {
+    static func options(sink: RecordingSink, clock: TestClock? = nil) -> RegisterStore.Options {
         RegisterStore.Options(
-            clock: { Date(timeIntervalSince1970: 1_749_952_800) },  // 2025-06-15T02:00:00Z = 10:00 Shanghai
+            clock: { clock?.now ?? Date(timeIntervalSince1970: 1_749_952_800) },  // 2025-06-15T02:00:00Z = 10:00 Shanghai
             pinyinInitials: { name in ["张伟": "zw", "阳光花园": "yghy", "丹心酒楼": "dxjl"][name] },
             changeSink: sink)
     }
 
-    static func make() async throws -> TestRegister {
+    static func make(clock: TestClock? = nil) async throws -> TestRegister {
         let sink = RecordingSink()
-        let store = try RegisterStore.openTemporary(options: options(sink: sink))
+        let store = try RegisterStore.openTemporary(options: options(sink: sink, clock: clock))
         return try await TestRegister(store: store, sink: sink)
     }
 

@@ -62,6 +62,8 @@ import Testing
             case "inbox-ack.json": _ = try decoder.decode(InboxAck.self, from: data)
             case "inbox-ack-response.json": _ = try decoder.decode(InboxAckResponse.self, from: data)
             case "notice-body.json": _ = try decoder.decode(NoticeBody.self, from: data)
+            case "verification-case-body.json": _ = try decoder.decode(VerificationCaseBody.self, from: data)
+            case "case-feedback-payload.json": _ = try CanonicalJSON.parse(data)
             case "watchlist-bundle-body.json": _ = try decoder.decode(WatchlistBundleBody.self, from: data)
             case "error.json": _ = try decoder.decode(ErrorBody.self, from: data)
             case "health.json": _ = try CanonicalJSON.parse(data)

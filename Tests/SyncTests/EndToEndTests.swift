@@ -1,4 +1,5 @@
 import Foundation
+import Registry
 import Testing
 @testable import Sync
 import SyncProtocol
@@ -156,10 +157,23 @@ struct EndToEndTests {
         let bureau = try await RunningUpstream.start()
         _ = try bureau.server.store.push(kind: .notice, body: .object(["title": "通知", "text": "演示通知", "level": "info"]))
         _ = try bureau.server.store.push(kind: .verificationCase, body: .object(["case": "demo"]), applianceId: "app-test-01")
+        // A real case for a registered person (issued the way `renfang-upstream case create` does).
+        try await world.register(0..<3)
+        let person = SyntheticRegistrations.person(1)
+        _ = try bureau.server.store.push(kind: .verificationCase, body: try CanonicalJSON.value(of: VerificationCaseBody(
+            caseId: "HC-SYNC-1", type: "协查", person: .init(idNumber: person.idNumber, name: person.name!, sex: person.sex!,
+                                                            birthDate: person.birthDate!.description),
+            address: "演示路1号", items: ["现居住地址"], deadline: "2099-01-01", unit: "某某分局")), applianceId: "app-test-01")
         let uplink = try curlUplink(world, "bureau", url: bureau.url)
-        #expect(try await uplink.pullInbox() == 2)
+        #expect(try await uplink.pullInbox() == 3)
         #expect(try await uplink.pullInbox() == 0)
-        #expect(try await InboxStore(database: world.system.store.database).unhandled().map(\.kind) == ["notice", "verification.case"])
+        // The notice and the case went to the register; the body it cannot use stays, unhandled, and blocks nothing.
+        #expect(try await InboxStore(database: world.system.store.database).unhandled().map(\.kind) == ["verification.case"])
+        let cases = try await world.system.store.cases(for: world.demo.actor)
+        #expect(cases.map(\.caseNo) == ["HC-SYNC-1"] && cases.first?.state == .paired && cases.first?.source == "bureau")
+        let paired = try #require(cases.first?.personUuid)
+        #expect(try await world.system.store.person(paired, for: world.demo.actor)?.name == person.name)
+        #expect(try await world.system.store.notices(for: world.demo.actor).map(\.title) == ["通知"])
         await bureau.stop()
     }
 

@@ -1,4 +1,6 @@
 import Foundation
+import GRDB
+import Registry
 import Logging
 import ServiceLifecycle
 import Testing
@@ -66,7 +68,18 @@ struct UplinkTests {
         #expect(try await world.system.outbox.redrive("bureau", seqs: [quarantined[0].seq]) == 1)
         try await drain(uplink)
         #expect(try await world.system.status()[0].quarantined == 4)
-        #expect(try await world.system.outbox.redrive("bureau") == 4)
+        // The operator's re-drive is audited in the same transaction (what the CLI and the API do).
+        let store = world.system.store
+        #expect(try await world.system.outbox.redrive("bureau") { db, count in
+            try store.appendQueueAudit(db, at: Date(), actor: Registry.Actor(userId: "admin1", role: .admin), action: "queue.redrive",
+                                       detail: QueueAudit.detail(destination: "bureau", seqs: nil, count: count))
+        } == 4)
+        let audited = try await store.database.read { db in
+            try Row.fetchAll(db, sql: "SELECT actor, target_kind, detail FROM audit_log WHERE action = 'queue.redrive'")
+        }
+        #expect(audited.map { [$0["actor"] as String, $0["target_kind"] as String, $0["detail"] as String] }
+                == [["admin1", "queue", "destination=bureau seqs=all requeued=4"]])
+        #expect(try store.auditLog.verify().isIntact)
         try await drain(uplink)
         #expect(try await world.system.status()[0].delivered == 14)
         #expect(try Alarms.open(world.system.store.database).isEmpty)
@@ -122,8 +135,11 @@ struct UplinkTests {
         #expect(try await uplink.pullInbox() == 2)
         #expect(fake.acknowledged == 2)
         #expect(try await uplink.pullInbox() == 0)
+        // The notice went to the register; the case body it cannot use stays in the inbox, unhandled.
         let stored = try await InboxStore(database: world.system.store.database).unhandled()
-        #expect(stored.map(\.kind) == ["notice", "verification.case"])
+        #expect(stored.map(\.kind) == ["verification.case"])
+        #expect(try world.count("SELECT count(*) FROM notice") == 1)
+        #expect(try world.count("SELECT count(*) FROM verification_case") == 0)
     }
 }
 

@@ -61,6 +61,29 @@ struct KioskRoutesTests {
         }
     }
 
+    @Test("a declaration with a missing field writes nothing (no stay either): corrected, the same card declares")
+    func missingFieldWritesNothing() async throws {
+        let world = try await DomainWorld()
+        world.services.cards.post(People.card())
+        try await world.live { client async throws in
+            let card = try await client.call(.get, "/api/v1/kiosk/\(DomainWorld.kioskDevice)/card")
+            let token = try #require(card.object["token"] as? String)
+            // 居住事由 left out: the registration part alone would be valid, the declaration is not.
+            let missing = Self.declaration(world, token: token).replacingOccurrences(of: "\"residenceReason\":\"01\",", with: "")
+            let refused = try await client.call(.post, "/api/v1/kiosk/\(DomainWorld.kioskDevice)/declaration", json: missing)
+            #expect(refused.status == .badRequest, "\(refused.text)")
+            let fields = (refused.error["fields"] as? [[String: Any]])?.compactMap { $0["field"] as? String }
+            #expect(fields == ["residenceReason"] || refused.error["field"] as? String == "residenceReason", "\(refused.text)")
+            #expect((refused.error["message"] as? String)?.contains("居住事由") == true || refused.text.contains("居住事由"))
+            #expect(try await world.register.residents(ofHouse: world.houseA.uuid, for: world.actors["deskA"]!).isEmpty,
+                    "nothing written: no stay without its declaration")
+            // The card is still usable, and the corrected declaration goes through.
+            let done = try await client.call(.post, "/api/v1/kiosk/\(DomainWorld.kioskDevice)/declaration", json: Self.declaration(world, token: token))
+            #expect(done.status == .created, "\(done.text)")
+            #expect(try await world.register.residents(ofHouse: world.houseA.uuid, for: world.actors["deskA"]!).map(\.person.name) == ["李娜"])
+        }
+    }
+
     @Test("the kiosk answers only its allowed addresses, and only for its own device name")
     func addresses() async throws {
         let world = try await DomainWorld(kioskAddresses: ["10.9.9.9"])

@@ -44,9 +44,10 @@ struct TestServices: Sendable {
     static func make(
         options: WebAPIOptions = WebAPIOptions(),
         accountOptions: AccountStore.Options = AccountStore.Options(passwordCost: .testing),
-        prometheus: PrometheusCollectorRegistry? = nil
+        prometheus: PrometheusCollectorRegistry? = nil,
+        register given: RegisterStore? = nil
     ) async throws -> TestServices {
-        let register = try RegisterStore.openTemporary()
+        let register = try given ?? RegisterStore.openTemporary()
         let station = try await register.createStation(StationDraft(code: "110105510000", name: "安慧里派出所"), by: admin)
         let community = try await register.createCommunity(
             CommunityDraft(station: station.uuid, regionCode: "110105", streetOffice: "亚运村街道", name: "安慧里社区"), by: admin)

@@ -1,0 +1,61 @@
+"""/police: the statistics drill-down 社区 → 小区 → 楼栋 → 户 across the station, the search of people and
+their history, queue and reader health, audited exports — at 1280×800 and 1920×1080."""
+from selenium.webdriver.common.by import By
+
+from harness import BrowserTest, SIZES
+from staff_helpers import rows, text_of, wait_text, click
+
+
+class PoliceTest(BrowserTest):
+    def test_drill_down_search_and_health_1280x800(self):
+        d = self.driver("police", size=SIZES[1], path="/police/#stats")
+        self.wait_text(d, "#who", "民警")
+        levels = ["社区", "小区", "楼栋", "户"]
+        totals = []
+        for i, level in enumerate(levels):
+            self.wait(d, lambda d: text_of(d, "#stats-rows thead th") == level, f"level {level}")
+            found = rows(d, "#stats-rows")
+            self.assertTrue(found, level)
+            totals.append((found, sum(int(r[3]) for r in found)))
+            if i:
+                self.assertEqual(totals[i][1], int(totals[i - 1][0][0][3]), f"the {level} rows add up to the row above")
+            self.shot(d, f"stats-{i}")
+            if i < len(levels) - 1:
+                name = found[0][0].rstrip(" ›")
+                click(self, d, "#stats-rows tbody tr")
+                wait_text(self, d, "#stats-crumbs", name)
+        self.assertEqual(len(totals[1][0]), 3, "the station's three 小区")
+        self.assert_no_overflow(d)
+
+        # Search across the station, and a person's history.
+        self.click(d, "#tab-search")
+        self.wait_visible(d, "#search-form-name").send_keys("王")
+        self.click(d, "#search-form-submit")
+        self.wait_visible(d, "#search-table")
+        hits = rows(d, "#search-table")
+        self.assertTrue(hits and all(r[0].startswith("王") for r in hits), hits)
+        self.assertTrue(any(len(r[1]) == 18 and "*" not in r[1] for r in hits), "police see full numbers")
+        self.shot(d, "search")
+        self.click(d, "#search-table tbody tr")
+        self.wait_visible(d, "#history-table")
+        self.shot(d, "history")
+        d.find_element(By.CSS_SELECTOR, "#person-dialog .close").click()
+
+        # Health: the emulated reader and both upstream queues.
+        self.click(d, "#tab-health")
+        readers = self.wait_visible(d, "#readers-table")
+        self.assertIn("serial:", readers.text)
+        queue = self.wait_visible(d, "#queue-table")
+        self.assertIn("分局", queue.text)
+        self.assertIn("省厅", queue.text)
+        self.wait_visible(d, "#watchlist-table")
+        self.shot(d, "health")
+
+        # Exports: a link to the audited export.
+        self.click(d, "#tab-export")
+        link = self.wait_visible(d, "#export-link")
+        self.assertIn("/api/v1/exports/residents?format=xlsx", link.get_attribute("href"))
+        self.assertIn("审计", self.page_text(d))
+        d.set_window_size(*SIZES[0])
+        self.assert_no_overflow(d)
+        self.shot(d, "export")
