@@ -19,7 +19,9 @@ final class BenchContext {
     }
 
     func stack(_ name: String, _ stackOptions: Stack.Options = .init()) throws -> Stack {
-        try Stack(name: name, root: root, repository: repository, binaries: binaries, options: stackOptions)
+        var stackOptions = stackOptions
+        stackOptions.sync = options.sync
+        return try Stack(name: name, root: root, repository: repository, binaries: binaries, options: stackOptions)
     }
 
     // MARK: - 1. card-to-alert latency

@@ -85,6 +85,8 @@ final class Stack {
         var demoRegister = true
         var watchlist = true
         var accounts = true
+        /// The two upstream servers and the sync section (off: `--no-sync`, to see what the uplink costs).
+        var sync = true
     }
 
     let name: String
@@ -216,7 +218,8 @@ final class Stack {
 
                 """
         }
-        yaml += """
+        if options.sync {
+            yaml += """
             sync:
               signing_key: \(directory)/keys/signing.key
               destinations:
@@ -226,6 +229,10 @@ final class Stack {
                 - name: province
                   url: http://127.0.0.1:\(provincePort)
                   kinds: ["*"]
+
+            """
+        }
+        yaml += """
             watchlist:
               trusted_keys: \(issuers)
             http:
@@ -261,13 +268,13 @@ final class Stack {
 
     /// Starts both upstream servers and the reader emulator, and waits until they answer.
     func startServices() throws {
-        for (upstream, port) in [("bureau", bureauPort), ("province", provincePort)] {
+        for (upstream, port) in [("bureau", bureauPort), ("province", provincePort)] where options.sync {
             services.append(try spawn(binaries.upstream, ["serve", "--db", "\(directory)/\(upstream).sqlite", "--port", "\(port)", "--no-control"],
                                       log: "\(upstream).log"))
         }
         services.append(try spawn(binaries.renfang, ["sim", "serve", "--pty", pty, "--control", control], log: "sim.log"))
         let deadline = monotonicNanoseconds() + 20_000_000_000
-        for port in [bureauPort, provincePort] {
+        for port in [bureauPort, provincePort] where options.sync {
             while (try? HTTPConnection(port: port).request("GET", "/")) == nil {
                 guard monotonicNanoseconds() < deadline else { throw BenchError("renfang-upstream on :\(port) did not start") }
                 usleep(20_000)

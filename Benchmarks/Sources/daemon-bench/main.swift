@@ -31,11 +31,12 @@ struct Options {
     var seconds = 10.0
     var requests = 5000
     var listPeople = 500_000
+    var sync = true
 }
 
 let usage = """
     usage: daemon-bench [--only latency|http|memory|startup]… [--runs N] [--keep DIR] [--bin DIR]
-                        [--clients N] [--seconds S] [--requests N] [--list-people N]
+                        [--clients N] [--seconds S] [--requests N] [--list-people N] [--no-sync]
       --only PART    run only this part (repeat, or a comma list)
       --runs N       placements (latency, default 200) and starts (startup, default 10)
       --keep DIR     set the stacks up in DIR and keep them (logs, configurations, databases)
@@ -45,6 +46,7 @@ let usage = """
       --seconds S    shortest HTTP measurement (default 10; it also runs to at least --requests requests, at most 60 s)
       --requests N   fewest requests per HTTP measurement (default 5000)
       --list-people N  people of the big watchlist, two records each (default 500000 → 1,000,000 records)
+      --no-sync      no upstream servers and no sync section (to see what the uplink costs; not the production setup)
     """
 
 var options = Options()
@@ -67,6 +69,7 @@ while let argument = argumentList.next() {
     case "--seconds": options.seconds = Double(value()) ?? options.seconds
     case "--requests": options.requests = Int(value()) ?? options.requests
     case "--list-people": options.listPeople = Int(value()) ?? options.listPeople
+    case "--no-sync": options.sync = false
     case "-h", "--help":
         print(usage)
         exit(0)
