@@ -3,7 +3,7 @@ SWIFT ?= swift
 BUILD_FLAGS ?=
 PREFIX ?= /usr/local
 
-.PHONY: all setup build test browser-test demo bench fuzz clean install deb
+.PHONY: all setup build test browser-test demo bench bench-daemon fuzz clean install deb
 
 all: build
 
@@ -35,6 +35,14 @@ demo: setup
 bench:
 	$(SWIFT) run -c release --package-path Benchmarks renfang-bench
 	$(SWIFT) run -c release --package-path Benchmarks reader-latency 300
+
+# The whole daemon on release binaries, as real processes (Benchmarks/README.md, "The daemon"): card-to-alert
+# latency, HTTP under 50 clients, resident memory, start-up time. Takes about 10 minutes; figures are only
+# valid on a quiet machine. make bench-daemon BENCH_ARGS="--only latency --runs 50"
+BENCH_ARGS ?=
+bench-daemon:
+	$(foreach b,$(BINARIES),$(SWIFT) build $(RELEASE_FLAGS) $(BUILD_FLAGS) --product $(b) &&) true
+	$(SWIFT) run -c release --package-path Benchmarks daemon-bench --bin "$$($(SWIFT) build $(RELEASE_FLAGS) $(BUILD_FLAGS) --show-bin-path)" $(BENCH_ARGS)
 
 # Fuzz one target: make fuzz TARGET=FuzzFrameDecoder SECONDS=600
 TARGET ?= FuzzFrameDecoder

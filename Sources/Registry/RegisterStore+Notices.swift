@@ -70,7 +70,7 @@ extension RegisterStore {
     /// first, at most `limit` (titles and texts only go out; no personal data is in a notice).
     public func publicNotices(days: Int = 30, limit: Int = 5) async throws -> [Notice] {
         let since = Timestamp.text(options.clock().addingTimeInterval(-Double(days) * 86_400))
-        return try await writer.read { db in
+        return try await writer.readOffPool { db in
             try Row.fetchAll(db, sql: """
                 SELECT n.*, NULL AS read_at FROM notice n WHERE is_public = 1 AND received_at >= ?
                 ORDER BY received_at DESC, id DESC LIMIT ?

@@ -1,3 +1,4 @@
+import BenchPeople
 import Foundation
 import IDCard
 import Watchlist
@@ -63,19 +64,7 @@ func processCPU() -> Double {
 }
 
 /// Synthetic person `i` (made up: region 440106, a birth date from i, the check character computed).
-func person(_ i: Int) -> WatchlistEntry {
-    var calendar = Calendar(identifier: .gregorian)
-    calendar.timeZone = TimeZone(identifier: "UTC")!
-    let birth = calendar.date(byAdding: .day, value: i / 1000, to: calendar.date(from: DateComponents(year: 1950, month: 1, day: 1))!)!
-    let c = calendar.dateComponents([.year, .month, .day], from: birth)
-    let first17 = String(format: "440106%04d%02d%02d%03d", c.year!, c.month!, c.day!, i % 1000)
-    let id = first17 + String(IDNumber.checkCharacter(forFirst17: first17)!)
-    let given = Array("伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平")
-    let n = i % 1000  // unique among the people sharing a birth date
-    let name = "测" + String(given[n % 20]) + String(given[(n / 20) % 20]) + String(given[n / 400])
-    return WatchlistEntry(identity: WatchlistIdentity(idNumber: id, name: name), category: "稳控人员", level: .two,
-                          instructions: "发现后立即报告社区民警", row: i + 2)
-}
+func person(_ i: Int) -> WatchlistEntry { BenchPeople.watchlistEntry(i) }
 
 // Child mode: import one bundle and report seconds and peak RSS.
 if CommandLine.arguments.count == 5, CommandLine.arguments[1] == "--import-child" {
