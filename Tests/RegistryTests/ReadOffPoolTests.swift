@@ -39,7 +39,7 @@ struct ReadOffPoolTests {
                         }
                     }
                     // A synchronous read on the cooperative thread, as a session check or a quick read does.
-                    return try pool.read { db in try Int.fetchOne(db, sql: "SELECT 1") ?? 0 }
+                    return try synchronousRead(pool)
                 }
             }
             return try await group.reduce(0) { $0 + ($1 > 0 ? 1 : 0) }
@@ -57,4 +57,9 @@ struct ReadOffPoolTests {
             _ = try await store.database.readOffPool { db in try Int.fetchOne(db, sql: "SELECT * FROM no_such_table") }
         }
     }
+}
+
+/// A synchronous read (GRDB's blocking `read`), called from a task as the register's quick reads are.
+private func synchronousRead(_ pool: DatabasePool) throws -> Int {
+    try pool.read { db in try Int.fetchOne(db, sql: "SELECT 1") ?? 0 }
 }

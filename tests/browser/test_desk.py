@@ -133,20 +133,31 @@ class DeskTest(BrowserTest):
         self.wait(d, lambda d: len(rows(d, "#residents")) == len(before) - 1 or "暂无在住" in text_of(d, "#residents"), "one resident fewer")
         self.shot(d, "checked-out")
 
+    def resident_button(self, d, name, label):
+        """Clicks `label` in the row of resident `name`, found in the page itself, so a table re-rendered
+        after the last change (the house view refreshes after each dialog) is never clicked stale."""
+        script = """
+            const row = [...document.querySelectorAll('#residents tbody tr')].find(r => r.textContent.includes(arguments[0]));
+            const button = row && [...row.querySelectorAll('button')].find(b => b.textContent.trim() === arguments[1]);
+            if (!button) return false;
+            button.click();
+            return true;"""
+        self.wait(d, lambda d: d.execute_script(script, name, label), f"{label} of {name} clicked")
+
     def test_extension_and_transfer_1280x800(self):
         """续期 and 迁移 of a resident from the house view: the register holds the longer planned stay, then
         the person lives in the other house and no longer in the first."""
         d = self.open_desk(SIZES[1], "tree")
         houses = [r["uuid"] for r in fetch_json(d, "/api/v1/statistics/occupancy?groupBy=house&breakdowns=false")["rows"]]
-        house = next(h for h in houses if len(fetch_json(d, f"/api/v1/houses/{h}/residents")) >= 1)
-        resident = fetch_json(d, f"/api/v1/houses/{house}/residents")[0]
+        # A resident whose planned stay can still grow to three years, in a house with others living in it.
+        occupied = [h for h in houses if fetch_json(d, f"/api/v1/houses/{h}/residents")]
+        house, resident = next((h, r) for h in occupied for r in fetch_json(d, f"/api/v1/houses/{h}/residents")
+                               if r["stay"].get("plannedStay") in (None, "1", "2", "3", "4", "5"))
         person, name = resident["person"]["uuid"], resident["person"]["name"]
         d.get(self.stack.url + f"/desk/#tree/{house}")
         self.wait(d, lambda d: d.find_elements(By.CSS_SELECTOR, f"#node-{house}.current"), "the house opened")
         # 续期 to three years.
-        row = self.wait(d, lambda d: next((r for r in d.find_elements(By.CSS_SELECTOR, "#residents tbody tr") if name in r.text), None),
-                        "the resident listed")
-        next(b for b in row.find_elements(By.CSS_SELECTOR, "button") if b.text == "续期").click()
+        self.resident_button(d, name, "续期")
         self.wait_visible(d, "#extend-form")
         pick(self, d, "extend-form-plannedStay", "三年", "三年")
         self.click(d, "#extend-form button[type=submit]")
@@ -155,10 +166,8 @@ class DeskTest(BrowserTest):
         self.assertEqual(stay["plannedStay"], "6", f"three years stored: {stay}")
         self.shot(d, "extended")
         # 迁移 to another house of the 小区.
-        target = next(h for h in houses if h != house)
-        row = self.wait(d, lambda d: next((r for r in d.find_elements(By.CSS_SELECTOR, "#residents tbody tr") if name in r.text), None),
-                        "the resident listed again")
-        next(b for b in row.find_elements(By.CSS_SELECTOR, "button") if b.text == "迁移").click()
+        target = next(h for h in occupied if h != house)  # occupied: certainly not 注销
+        self.resident_button(d, name, "迁移")
         self.wait_visible(d, "#transfer-form")
         self.wait(d, lambda d: any(o.get_attribute("value") == target
                                    for o in Select(d.find_element(By.ID, "transfer-house-house")).options), "the target house offered")

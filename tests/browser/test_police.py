@@ -1,5 +1,8 @@
 """/police: the statistics drill-down 社区 → 小区 → 楼栋 → 户 across the station, the search of people and
-their history, queue and reader health, audited exports — at 1280×800 and 1920×1080."""
+their history, the station's 协查 cases and notices, queue and reader health, audited exports — at 1280×800
+and 1920×1080."""
+import time
+
 from selenium.webdriver.common.by import By
 
 from harness import BrowserTest, SIZES
@@ -59,3 +62,23 @@ class PoliceTest(BrowserTest):
         d.set_window_size(*SIZES[0])
         self.assert_no_overflow(d)
         self.shot(d, "export")
+
+    def test_cases_and_notices_of_the_station_1920x1080(self):
+        """The station's to-do list: the demo 分局's cases (the overdue one marked) and its notices, read and
+        marked read on /police."""
+        d = self.driver("police", size=(1920, 1080), path="/police/#cases")
+        self.wait_text(d, "#who", "民警")
+        for _ in range(30):  # the box pulls its 分局 inbox every 5 s
+            if "HC-DEMO-0003" in text_of(d, "#cases-table") + text_of(d, "#answered-table"):
+                break
+            time.sleep(1)
+            d.refresh()
+            self.wait_visible(d, "#cases-summary")
+        self.assertIn("HC-DEMO-0003", text_of(d, "#cases-table") + text_of(d, "#answered-table"))
+        self.assertIn("协查案件", text_of(d, "#cases-summary"))
+        wait_text(self, d, "#notices-table", "停水通知")
+        unread = [b for b in d.find_elements(By.CSS_SELECTOR, "#notices-table button") if b.text == "标记已读"]
+        if unread:
+            unread[0].click()
+            wait_text(self, d, "#status", "已标记为已读")
+        self.shot(d, "cases-and-notices")

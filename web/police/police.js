@@ -1,11 +1,13 @@
 // /police: live alerts (预警) with a sound and the workflow 签收 → 派警 → 结束, search of people and
-// history across the station, statistics drill-down, queue and reader health, audited exports.
+// history across the station, 协查核查 cases and notices from above (the station's to-do list, shared with
+// /desk), statistics drill-down, queue and reader health, audited exports.
 import { api, events, formatDate, formatDateTime } from '../desk/net.js';
 import { h, fill, $, say, errorText, makeForm, makeTabs, makeTable, openDialog, button, compact } from '../desk/ui.js';
 import { staffPage } from '../desk/session.js';
 import { xiaoqus } from '../desk/places.js';
 import { renderStatistics } from '../desk/stats.js';
 import { exportSection } from '../desk/exports.js';
+import { renderCases } from '../desk/cases.js';
 import { alarm, enableSound, soundEnabled } from './sound.js';
 
 const STATE_LABELS = { new: '新预警', acknowledged: '已签收', dispatched: '已派警', closed: '已结束' };
@@ -29,6 +31,7 @@ staffPage({
     makeTabs(nav, main, [
       { id: 'alerts', label: '预警', render: renderAlertsTab },
       { id: 'search', label: '人员查询', render: renderSearch },
+      { id: 'cases', label: '协查与通知', render: renderCases },
       { id: 'stats', label: '统计', render: (panel) => renderStatistics(panel, { levels: ['community', 'xiaoqu', 'building', 'house'] }) },
       { id: 'health', label: '运行状态', render: renderHealth },
       { id: 'export', label: '导出', render: async (panel) => fill(panel, await exportSection({ maskByDefault: false })) },
