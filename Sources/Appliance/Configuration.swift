@@ -152,11 +152,17 @@ public struct WatchlistConfiguration: Sendable, Hashable {
     /// The dedupe window as a duration.
     public var dedupeWindow: Duration { .seconds(dedupeWindowSeconds) }
 
-    /// The trusted keys, or nil when ``trustedKeysPath`` does not exist (imports are then refused).
-    /// Throws when the path exists but holds no usable key.
+    /// The trusted keys, or nil when ``trustedKeysPath`` does not exist or is a directory without any key
+    /// yet (imports are then refused; the operator adds the issuers' `.pub` files later). Throws when the
+    /// path is a file that holds no usable key.
     public func loadTrustedKeys() throws -> TrustedKeys? {
-        guard FileManager.default.fileExists(atPath: trustedKeysPath) else { return nil }
-        return try TrustedKeys(path: trustedKeysPath)
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: trustedKeysPath, isDirectory: &isDirectory) else { return nil }
+        do {
+            return try TrustedKeys(path: trustedKeysPath)
+        } catch let error as WatchlistError where isDirectory.boolValue && error.code == .badKey {
+            return nil
+        }
     }
 }
 

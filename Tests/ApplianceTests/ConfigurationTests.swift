@@ -3,6 +3,7 @@ import Foundation
 import ReaderTransport
 import Sync
 import Testing
+import Watchlist
 import WebAPI
 
 @testable import Appliance
@@ -238,5 +239,24 @@ struct ConfigurationFixture {
         logging:
           level: debug
         """
+    }
+
+    @Test("trusted issuer keys: a missing path or an empty directory means none yet; a key file is read; a file without a key is an error")
+    func trustedKeys() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("rf-keys-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: root) }
+        var watchlist = WatchlistConfiguration()
+        watchlist.trustedKeysPath = root.appendingPathComponent("missing").path
+        #expect(try watchlist.loadTrustedKeys() == nil)
+        watchlist.trustedKeysPath = root.path
+        #expect(try watchlist.loadTrustedKeys() == nil, "an empty directory: no issuer yet, the daemon still starts")
+        let key = IssuerKey(issuer: "测试分局")
+        try Data(key.publicFileText.utf8).write(to: root.appendingPathComponent("bureau.pub"))
+        #expect(try watchlist.loadTrustedKeys()?.contains(Array(key.publicKey)) == true)
+        let garbage = root.appendingPathComponent("garbage.pub")
+        try Data("not a key\n".utf8).write(to: garbage)
+        watchlist.trustedKeysPath = garbage.path
+        #expect(throws: WatchlistError.self) { try watchlist.loadTrustedKeys() }
     }
 }
