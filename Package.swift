@@ -69,7 +69,7 @@ let package = Package(
         .target(
             name: "Registry",
             dependencies: [
-                "IDCard", "Dictionaries", "Spreadsheet",
+                "IDCard", "Dictionaries", "Spreadsheet", "SyncProtocol",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),

@@ -1,59 +1,13 @@
 import Foundation
 import GRDB
+import SyncProtocol
 
-/// A 协查/核查 case as it arrives in the sync inbox (`verification.case`, protocol-docs/sync-protocol.md §7):
-/// the body decoded, plus where it came from.
-public struct CaseMessage: Sendable, Hashable, Codable {
-    /// The requesting side's case number (unique per upstream server).
-    public var caseId: String
-    /// `协查` or `核查`.
-    public var type: String
-    /// The person to verify.
-    public var person: CasePerson
-    /// The address asked about (现居住地址 as the requesting unit knows it).
-    public var address: String
-    /// The items to verify (协查项目: 姓名, 性别, 现居住地址 …).
-    public var items: [String]
-    /// The answer is due by the end of this day (YYYY-MM-DD, Asia/Shanghai).
-    public var deadline: String
-    /// The requesting unit (发起单位), e.g. `某某市公安局某某分局`.
-    public var unit: String
-    /// A free note from the requesting unit.
-    public var note: String?
+/// A 协查/核查 case as it arrives in the sync inbox (`verification.case`, protocol-docs/sync-protocol.md §7.1):
+/// the wire body itself, one type for the protocol, the reference server and the register.
+public typealias CaseMessage = VerificationCaseBody
 
-    /// A case.
-    public init(caseId: String, type: String, person: CasePerson, address: String, items: [String], deadline: String,
-                unit: String, note: String? = nil) {
-        self.caseId = caseId
-        self.type = type
-        self.person = person
-        self.address = address
-        self.items = items
-        self.deadline = deadline
-        self.unit = unit
-        self.note = note
-    }
-}
-
-/// The person fields of a case.
-public struct CasePerson: Sendable, Hashable, Codable {
-    /// ID number (GB 11643), when the requesting unit has one.
-    public var idNumber: String?
-    /// Name.
-    public var name: String
-    /// Sex code (GB/T 2261.1: 0, 1, 2, 9).
-    public var sex: String
-    /// Birth date, YYYY-MM-DD.
-    public var birthDate: String
-
-    /// Person fields.
-    public init(idNumber: String?, name: String, sex: String, birthDate: String) {
-        self.idNumber = idNumber
-        self.name = name
-        self.sex = sex
-        self.birthDate = birthDate
-    }
-}
+/// The person fields of a case (the wire body's).
+public typealias CasePerson = VerificationCaseBody.Person
 
 /// Where a case is in its workflow: received (`new`, only inside the receiving transaction), paired with a
 /// person of the register, not paired (nobody, or several candidates), answered (its feedback is queued).
