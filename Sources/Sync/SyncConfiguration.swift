@@ -155,9 +155,19 @@ public struct TLSConfiguration: Sendable, Hashable, Codable {
 
 /// Which destinations get which record kinds, and which kinds jump the queue.
 public struct SyncRouting: Sendable {
-    /// Destination names per kind raw value (precomputed for the known kinds; others computed on demand).
+    /// Each destination with the kinds it gets (nil: every kind), in configuration order.
     private let explicit: [(name: String, kinds: Set<String>?)]
     private let priorityKinds: Set<String>
+
+    private init(explicit: [(name: String, kinds: Set<String>?)], priorityKinds: Set<String>) {
+        self.explicit = explicit
+        self.priorityKinds = priorityKinds
+    }
+
+    /// This routing with only the destinations named in `names` (the backfill of new destinations).
+    func restricted(to names: Set<String>) -> SyncRouting {
+        SyncRouting(explicit: explicit.filter { names.contains($0.name) }, priorityKinds: priorityKinds)
+    }
 
     /// The routing of a configuration.
     public init(_ configuration: SyncConfiguration) {

@@ -49,46 +49,38 @@ extension SyncRouting {
     }
 
     /// Queues every existing record for the destinations among `destinations` that have no
-    /// `sync_destination` row yet, and gives each of them its row.
+    /// `sync_destination` row yet (through ``OutboxSink``'s own queueing, in batches, with the routing
+    /// limited to those destinations), and gives each of them its row.
     static func backfill(_ routing: SyncRouting, destinations: [String], now: Date, in db: Database) throws -> [String: Int] {
         let known = try String.fetchSet(db, sql: "SELECT name FROM sync_destination")
         let fresh = destinations.filter { !known.contains($0) }
         guard !fresh.isEmpty else { return [:] }
-        let nowMs = Int64((now.timeIntervalSince1970 * 1000).rounded())
-        var nextSeq = Dictionary(uniqueKeysWithValues: fresh.map { ($0, Int64(1)) })
+        let only = routing.restricted(to: Set(fresh))
         for kind in RecordKind.allCases {
-            let kindTargets = routing.destinations(for: kind.rawValue).filter { nextSeq[$0] != nil }
-            if kindTargets.isEmpty, !kind.isAddressed { continue }
-            let priority = routing.priority(of: kind.rawValue)
+            // An addressed record (a case feedback) goes only to its addressee, if that one is new here.
+            if !kind.isAddressed, only.destinations(for: kind.rawValue).isEmpty { continue }
             let rows = try Row.fetchCursor(db, sql: kind.isAddressed ? "SELECT id, uuid, addressee FROM \(kind.table) ORDER BY id"
                                                                     : "SELECT id, uuid FROM \(kind.table) ORDER BY id")
+            var batch: [RecordChange] = []
             while let row = try rows.next() {
-                let rowId: Int64 = row["id"]
-                let recordUuid: String = row["uuid"]
-                // An addressed record (a case feedback) goes only to its addressee, if that one is new here.
-                let targets = kind.isAddressed
-                    ? routing.destinations(for: kind.rawValue, addressee: row["addressee"] as String).filter { nextSeq[$0] != nil }
-                    : kindTargets
-                if targets.isEmpty { continue }
-                guard let snapshot = try RegisterStore.recordSnapshot(kind: kind, rowId: rowId, in: db) else { continue }
-                try db.cachedStatement(sql: """
-                    INSERT INTO sync_change (uuid, kind, record_uuid, operation, action, occurred_at, snapshot)
-                    VALUES (?, ?, ?, 1, 'sync.backfill', ?, ?)
-                    """).execute(arguments: [UUID.random().lowercasedText, kind.rawValue, recordUuid.lowercased(), nowMs, snapshot])
-                let changeId = db.lastInsertedRowID
-                for destination in targets {
-                    let seq = nextSeq[destination]!
-                    try db.cachedStatement(sql: """
-                        INSERT INTO sync_outbox (destination, seq, change_id, priority, enqueued_at) VALUES (?, ?, ?, ?, ?)
-                        """).execute(arguments: [destination, seq, changeId, priority, nowMs])
-                    nextSeq[destination] = seq + 1
+                guard let uuid = UUID(uuidString: row["uuid"]) else {
+                    throw SyncError(.recordMissing, "记录编号无效：\(kind.rawValue) \(row["id"] as Int64)")
+                }
+                batch.append(RecordChange(kind: kind, uuid: uuid, rowId: row["id"], operation: .create, action: "sync.backfill",
+                                          addressee: kind.isAddressed ? row["addressee"] : nil))
+                if batch.count == 1_000 {
+                    try OutboxSink.queue(batch, routing: only, now: now, signal: nil, in: db)
+                    batch.removeAll(keepingCapacity: true)
                 }
             }
+            try OutboxSink.queue(batch, routing: only, now: now, signal: nil, in: db)
         }
         var counts: [String: Int] = [:]
-        for (destination, next) in nextSeq {
-            try db.execute(sql: "INSERT INTO sync_destination (name, next_seq) VALUES (?, ?)", arguments: [destination, next])
-            counts[destination] = Int(next - 1)
+        for destination in fresh {
+            try db.execute(sql: "INSERT INTO sync_destination (name, next_seq) VALUES (?, 1) ON CONFLICT (name) DO NOTHING",
+                           arguments: [destination])
+            counts[destination] = try Int.fetchOne(db, sql: "SELECT next_seq - 1 FROM sync_destination WHERE name = ?",
+                                                   arguments: [destination]) ?? 0
         }
         return counts
     }
