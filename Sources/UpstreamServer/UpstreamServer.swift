@@ -66,12 +66,17 @@ public final class UpstreamServer: Sendable {
     public func run(handleSignals: Bool = true, onReady: @escaping @Sendable (Ports) async -> Void = { _ in }) async throws {
         let tls = try tlsConfiguration()
         let faults = self.faults
-        let bound = Mutex<(server: Int?, control: Int?)>((nil, nil))
+        let bound = Mutex<(server: Int?, control: Int?, reported: Bool)>((nil, nil, false))
         let wantsControl = configuration.controlPort != nil
+        // Called as each listener binds; reports exactly once, when the last one has (both callbacks may
+        // find both bound, so the check and the mark are one step).
         @Sendable func report() async {
-            let ports = bound.withLock { $0 }
-            guard let server = ports.server, !wantsControl || ports.control != nil else { return }
-            await onReady(Ports(server: server, control: ports.control))
+            let ready: Ports? = bound.withLock { state in
+                guard !state.reported, let server = state.server, !wantsControl || state.control != nil else { return nil }
+                state.reported = true
+                return Ports(server: server, control: state.control)
+            }
+            if let ready { await onReady(ready) }
         }
         let server = HTTPServerBuilder { responder in
             let base = FaultChannel(base: HTTP1Channel(responder: responder), faults: faults)
@@ -102,6 +107,36 @@ public final class UpstreamServer: Sendable {
             try await group.next()
             group.cancelAll()
         }
+    }
+
+    /// A server started with ``startInBackground()``.
+    public struct Background: Sendable {
+        /// The bound ports.
+        public let ports: Ports
+        let task: Task<Void, any Error>
+
+        /// Stops the server and waits until it has.
+        public func stop() async {
+            task.cancel()
+            _ = try? await task.value
+        }
+    }
+
+    /// Runs the server in a task of its own (no signal handling) and returns once every listener is bound:
+    /// for embedding it (the tests of the sync client, the API and this module). Throws the server's error
+    /// when it stops before it is ready.
+    public func startInBackground() async throws -> Background {
+        let (stream, continuation) = AsyncStream.makeStream(of: Ports.self)
+        let task = Task {
+            defer { continuation.finish() }
+            try await run(handleSignals: false) { ports in continuation.yield(ports) }
+        }
+        var iterator = stream.makeAsyncIterator()
+        guard let ports = await iterator.next() else {
+            _ = try await task.value
+            throw UpstreamError("upstream.start", "the server stopped before it was ready")
+        }
+        return Background(ports: ports, task: task)
     }
 
     func tlsConfiguration() throws -> TLSConfiguration? {

@@ -9,10 +9,10 @@ import UpstreamServer
 /// the test appliance's key registered.
 final class RunningUpstream: Sendable {
     let server: UpstreamServer
-    let port: Int
-    let task: Task<Void, Never>
+    let running: UpstreamServer.Background
     let directory: URL
     let tls: Bool
+    var port: Int { running.ports.server }
 
     static func start(appliance: String = "app-test-01", key: Curve25519.Signing.PrivateKey = TestKeys.appliance,
                       tls: TLSFiles? = nil, serverCert: (cert: String, key: String)? = nil) async throws -> RunningUpstream {
@@ -28,20 +28,12 @@ final class RunningUpstream: Sendable {
         }
         let server = try UpstreamServer(configuration: configuration)
         try server.store.addAppliance(id: appliance, publicKey: key.publicKey)
-        let ready = AsyncStream<Int>.makeStream()
-        let task = Task {
-            do { try await server.run(onReady: { ports in ready.continuation.yield(ports.server) }) } catch {}
-            ready.continuation.finish()
-        }
-        var iterator = ready.stream.makeAsyncIterator()
-        guard let port = await iterator.next() else { throw SyncError(.badResponse, "upstream did not start") }
-        return RunningUpstream(server: server, port: port, task: task, directory: directory, tls: tls != nil)
+        return RunningUpstream(server: server, running: try await server.startInBackground(), directory: directory, tls: tls != nil)
     }
 
-    private init(server: UpstreamServer, port: Int, task: Task<Void, Never>, directory: URL, tls: Bool) {
+    private init(server: UpstreamServer, running: UpstreamServer.Background, directory: URL, tls: Bool) {
         self.server = server
-        self.port = port
-        self.task = task
+        self.running = running
         self.directory = directory
         self.tls = tls
     }
@@ -51,8 +43,7 @@ final class RunningUpstream: Sendable {
     func fault(_ command: String) throws { _ = try server.faults.apply(command) }
 
     func stop() async {
-        task.cancel()
-        await task.value
+        await running.stop()
         try? FileManager.default.removeItem(at: directory)
     }
 }

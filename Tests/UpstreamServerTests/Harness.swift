@@ -7,8 +7,8 @@ import Testing
 /// A reference server on free loopback ports with its own database, run inside the test process.
 final class TestServer: Sendable {
     let server: UpstreamServer
-    let task: Task<Void, any Error>
-    let ports: UpstreamServer.Ports
+    let running: UpstreamServer.Background
+    var ports: UpstreamServer.Ports { running.ports }
     let directory: URL
     let scheme: String
 
@@ -16,10 +16,9 @@ final class TestServer: Sendable {
     var control: String { "http://127.0.0.1:\(ports.control!)" }
     var store: UpstreamStore { server.store }
 
-    private init(server: UpstreamServer, task: Task<Void, any Error>, ports: UpstreamServer.Ports, directory: URL, scheme: String) {
+    private init(server: UpstreamServer, running: UpstreamServer.Background, directory: URL, scheme: String) {
         self.server = server
-        self.task = task
-        self.ports = ports
+        self.running = running
         self.directory = directory
         self.scheme = scheme
     }
@@ -32,23 +31,12 @@ final class TestServer: Sendable {
         configuration.controlPort = 0
         configure(&configuration)
         let server = try UpstreamServer(configuration: configuration)
-        let (stream, continuation) = AsyncStream.makeStream(of: UpstreamServer.Ports.self)
-        let task = Task {
-            defer { continuation.finish() }
-            try await server.run(handleSignals: false) { ports in continuation.yield(ports) }
-        }
-        var iterator = stream.makeAsyncIterator()
-        guard let ports = await iterator.next() else {
-            _ = try await task.value
-            throw UpstreamError("test", "the server stopped before it was ready")
-        }
-        return TestServer(server: server, task: task, ports: ports, directory: directory,
+        return TestServer(server: server, running: try await server.startInBackground(), directory: directory,
                           scheme: configuration.certificate == nil ? "http" : "https")
     }
 
     func stop() async {
-        task.cancel()
-        _ = try? await task.value
+        await running.stop()
         try? FileManager.default.removeItem(at: directory)
     }
 

@@ -14,9 +14,9 @@ import UpstreamServer
 /// A real renfang-upstream (the UpstreamServer library) on a free loopback port in this process.
 final class CaseUpstream: Sendable {
     let server: UpstreamServer
-    let port: Int
-    let task: Task<Void, Never>
+    let running: UpstreamServer.Background
     let directory: URL
+    var port: Int { running.ports.server }
 
     static func start(appliance: String, key: Curve25519.Signing.PrivateKey) async throws -> CaseUpstream {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("renfang-cases-up-\(UUID().uuidString.lowercased())")
@@ -26,28 +26,19 @@ final class CaseUpstream: Sendable {
         configuration.controlPort = nil
         let server = try UpstreamServer(configuration: configuration)
         try server.store.addAppliance(id: appliance, publicKey: key.publicKey)
-        let ready = AsyncStream<Int>.makeStream()
-        let task = Task {
-            do { try await server.run(onReady: { ports in ready.continuation.yield(ports.server) }) } catch {}
-            ready.continuation.finish()
-        }
-        var iterator = ready.stream.makeAsyncIterator()
-        guard let port = await iterator.next() else { throw SyncError(.badResponse, "upstream did not start") }
-        return CaseUpstream(server: server, port: port, task: task, directory: directory)
+        return CaseUpstream(server: server, running: try await server.startInBackground(), directory: directory)
     }
 
-    private init(server: UpstreamServer, port: Int, task: Task<Void, Never>, directory: URL) {
+    private init(server: UpstreamServer, running: UpstreamServer.Background, directory: URL) {
         self.server = server
-        self.port = port
-        self.task = task
+        self.running = running
         self.directory = directory
     }
 
     var url: String { "http://127.0.0.1:\(port)/" }
 
     func stop() async {
-        task.cancel()
-        await task.value
+        await running.stop()
         try? FileManager.default.removeItem(at: directory)
     }
 }
