@@ -14,6 +14,8 @@ public final class RegisterStore: Sendable {
     let writer: DatabasePool
     let cipher: DataCipher
     let options: Options
+    /// Occupancy reports computed, reused while the counted tables are unchanged.
+    let statisticsCache = StatisticsCache()
     static let logger = Logger(label: "renfang.registry")
 
     init(path: String, writer: DatabasePool, cipher: DataCipher, options: Options) {

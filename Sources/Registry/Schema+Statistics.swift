@@ -17,3 +17,34 @@ extension Schema {
         CREATE INDEX stay_created ON stay(created_at);
         """
 }
+
+extension Schema {
+    /// The tables whose rows the occupancy statistics read (places, houses, people, stays, and the
+    /// stations and 小区 that scopes resolve through).
+    static let statisticsTables = ["station", "community", "xiaoqu", "building", "unit", "house", "person", "stay"]
+
+    /// v6: `register_generation`, one counter that every insert, update and delete of a
+    /// ``statisticsTables`` row increments (by trigger, so also for writes of other processes on the same
+    /// file, such as `renfang import` while renfangd runs). A statistics result computed in a snapshot
+    /// with generation g holds for every snapshot with generation g: ``StatisticsCache``.
+    static var statisticsGenerationV6: String {
+        var sql = """
+            CREATE TABLE register_generation (
+                id INTEGER PRIMARY KEY CHECK (id = 1),
+                value INTEGER NOT NULL
+            );
+            INSERT INTO register_generation (id, value) VALUES (1, 0);
+
+            """
+        for table in statisticsTables {
+            for event in ["INSERT", "UPDATE", "DELETE"] {
+                sql += """
+                    CREATE TRIGGER \(table)_\(event.lowercased())_generation AFTER \(event) ON \(table)
+                    BEGIN UPDATE register_generation SET value = value + 1 WHERE id = 1; END;
+
+                    """
+            }
+        }
+        return sql
+    }
+}

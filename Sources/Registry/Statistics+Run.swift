@@ -11,23 +11,37 @@ extension RegisterStore {
     /// whole register: counts are not personal data, 三员分立 still holds since no person is shown);
     /// filtering by name or ID number needs the right to read people. A 社区/小区/楼栋 outside the
     /// scope counts nothing, as if it did not exist.
+    ///
+    /// A report is computed once per role and query and reused until a place, house, person or stay
+    /// changes (``StatisticsCache``).
     public func occupancy(_ query: OccupancyQuery, for actor: Actor) async throws -> OccupancyReport {
         try Self.requireStatistics(actor, query)
+        let key = StatisticsCache.Key(role: actor.role, query: query)
+        let cache = statisticsCache
         return try await read(actor) { db, scope in
-            guard let plan = try self.occupancyPlan(db, query, scope: scope) else {
-                return OccupancyReport(query: query.redacted, rows: [], total: OccupancyCounts(),
-                                       breakdowns: query.breakdowns ? OccupancyBreakdowns.empty : nil)
-            }
-            let counts = try Dictionary(
-                QueryRows.map(db, plan.nodeCounts) { row in (row["node"] as Int64?, OccupancyCounts(row: row)) },
-                uniquingKeysWith: +)
-            let rows = try OccupancyNodes.rows(db, plan: plan, counts: counts)
-            let total = rows.reduce(OccupancyCounts()) { $0 + $1.counts }
-            let breakdowns = query.breakdowns
-                ? try OccupancyBreakdowns(db, plan.breakdownCounts, codes: self.options.codes)
-                : nil
-            return OccupancyReport(query: query.redacted, rows: rows, total: total, breakdowns: breakdowns)
+            let generation = StatisticsCache.generation(db)
+            if let generation, let report = cache.report(key, generation: generation) { return report }
+            let report = try self.computeOccupancy(db, query, scope: scope)
+            if let generation { cache.store(report, for: key, generation: generation) }
+            return report
         }
+    }
+
+    /// Occupancy statistics computed from the stays, in the read's snapshot.
+    func computeOccupancy(_ db: Database, _ query: OccupancyQuery, scope: Scope) throws -> OccupancyReport {
+        guard let plan = try self.occupancyPlan(db, query, scope: scope) else {
+            return OccupancyReport(query: query.redacted, rows: [], total: OccupancyCounts(),
+                                   breakdowns: query.breakdowns ? OccupancyBreakdowns.empty : nil)
+        }
+        let counts = try Dictionary(
+            QueryRows.map(db, plan.nodeCounts) { row in (row["node"] as Int64?, OccupancyCounts(row: row)) },
+            uniquingKeysWith: +)
+        let rows = try OccupancyNodes.rows(db, plan: plan, counts: counts)
+        let total = rows.reduce(OccupancyCounts()) { $0 + $1.counts }
+        let breakdowns = query.breakdowns
+            ? try OccupancyBreakdowns(db, plan.breakdownCounts, codes: self.options.codes)
+            : nil
+        return OccupancyReport(query: query.redacted, rows: rows, total: total, breakdowns: breakdowns)
     }
 
     /// The SQL statements ``occupancy(_:for:)`` runs for this query and actor, with their arguments
