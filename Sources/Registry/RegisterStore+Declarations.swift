@@ -17,6 +17,10 @@ extension RegisterStore {
     /// one transaction — both are written or neither is. A field error of either part (a missing
     /// 与户主关系, 居住事由, 联系方式, …) leaves the register as it was, so the person can correct it and
     /// confirm again. `declaration.person` and `declaration.house` are set from the registration.
+    ///
+    /// A person already living in `house` (an earlier 人来登记, at the desk or a kiosk) declares for that
+    /// stay: their card snapshot is refreshed, no second stay is opened (``SelfServiceDeclaration/newStay``
+    /// is false), and the stay draft is not used.
     public func registerAndDeclare(
         card: CardRead, into house: UUID, stay: StayDraft, phone: String?, declaration: DeclarationDraft,
         confirm: Confirmations = .none, by actor: Actor
@@ -26,6 +30,17 @@ extension RegisterStore {
         return try await perform(actor, action: "declaration.selfService") { db, journal, scope in
             var check = self.checker()
             let input = self.personInput(card: card, phone: phone, check: &check)
+            if let input, let living = try self.activeStay(db, idNumber: input.idNumber, house: house, scope: scope) {
+                try check.finish()
+                try self.refreshPerson(db, id: living.person, with: input, journal: &journal)
+                let registration = Registration(person: try self.person(db, id: living.person), stay: try self.stay(db, id: living.stay),
+                                                personCreated: false, warnings: input.warnings, confirmedFindings: [])
+                var draft = declaration
+                draft.person = registration.person.uuid
+                draft.house = house
+                let result = try self.writeDeclaration(db, draft, scope: scope, journal: &journal)
+                return .done(SelfServiceDeclaration(registration: registration, declaration: result, newStay: false))
+            }
             let outcome = try self.registerValidated(db, input, check: check, house: house, stay: stay, confirm: confirm,
                                                      scope: scope, journal: &journal)
             guard case let .done(registration) = outcome else {
@@ -36,8 +51,19 @@ extension RegisterStore {
             draft.person = registration.person.uuid
             draft.house = house
             let result = try self.writeDeclaration(db, draft, scope: scope, journal: &journal)
-            return .done(SelfServiceDeclaration(registration: registration, declaration: result))
+            return .done(SelfServiceDeclaration(registration: registration, declaration: result, newStay: true))
         }
+    }
+
+    /// The person with this ID number and their active stay in `house` (in scope), if they live there.
+    func activeStay(_ db: Database, idNumber: String?, house: UUID, scope: Scope) throws -> (person: Int64, stay: Int64)? {
+        guard let personId = try personId(db, idNumber: idNumber),
+              let houseRow = try Lookup.house(db, house, scope),
+              let stayId = try Int64.fetchOne(db.cachedStatement(sql: """
+                  SELECT id FROM stay WHERE person_id = ? AND house_id = ? AND departure_date IS NULL
+                  """), arguments: [personId, houseRow["id"] as Int64])
+        else { return nil }
+        return (personId, stayId)
     }
 
     /// The declaration part of ``declareResidence(_:by:)`` inside a write.
@@ -151,8 +177,10 @@ extension RegisterStore {
 
 /// What ``RegisterStore/registerAndDeclare(card:into:stay:phone:declaration:confirm:by:)`` wrote.
 public struct SelfServiceDeclaration: Sendable, Hashable {
-    /// The person and their new stay.
+    /// The person and their stay (new, or the one they already had in the house: ``newStay``).
     public var registration: Registration
     /// The declaration for that stay.
     public var declaration: DeclarationResult
+    /// False when the person already lived in the house and declared for their existing stay.
+    public var newStay: Bool
 }

@@ -103,15 +103,10 @@ extension WebAPI {
                                  housingType: body.declaration.housingType)
             // 人来登记 and 居住登记申报 in one transaction: a field error of either writes nothing, so the
             // person can correct it on the kiosk and confirm again.
-            let outcome: Outcome<SelfServiceDeclaration>
-            do {
-                outcome = try await register.registerAndDeclare(
-                    card: entry.card, into: house, stay: stay, phone: body.declaration.phone,
-                    declaration: body.declaration.draft(person: nil), confirm: ConfirmFields.draft(body.confirm), by: actor)
-            } catch let error as RegistryError where error.has("stay.duplicateActive") {
-                throw APIError(.conflict, code: "kiosk.alreadyRegistered",
-                               message: "您已在此房屋登记在住，请到物业服务台办理居住登记申报", field: "house")
-            }
+            // Someone already living in the house declares for their stay (registered: false in the receipt).
+            let outcome = try await register.registerAndDeclare(
+                card: entry.card, into: house, stay: stay, phone: body.declaration.phone,
+                declaration: body.declaration.draft(person: nil), confirm: ConfirmFields.draft(body.confirm), by: actor)
             let done: SelfServiceDeclaration
             switch outcome {
             case let .done(value): done = value
@@ -122,7 +117,7 @@ extension WebAPI {
             return try APIJSON.response(KioskReceipt(
                 declaration: result.declaration.uuid, declaredOn: result.declaration.declaredOn,
                 maskedName: Alert.maskName(registration.person.name), houseAddress: result.declaration.currentAddress,
-                registered: true), status: .created)
+                registered: done.newStay), status: .created)
         }
     }
 

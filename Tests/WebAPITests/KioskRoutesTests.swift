@@ -84,6 +84,33 @@ struct KioskRoutesTests {
         }
     }
 
+    @Test("someone already living in the house declares again at the kiosk for their stay: no second stay")
+    func alreadyLivingDeclares() async throws {
+        let world = try await DomainWorld()
+        try await world.live { client async throws in
+            func declare() async throws -> (status: Int, registered: Bool?, text: String) {
+                world.services.cards.post(People.card())
+                let card = try await client.call(.get, "/api/v1/kiosk/\(DomainWorld.kioskDevice)/card")
+                let token = try #require(card.object["token"] as? String)
+                let done = try await client.call(.post, "/api/v1/kiosk/\(DomainWorld.kioskDevice)/declaration",
+                                                 json: Self.declaration(world, token: token))
+                return (Int(done.status.code), done.object["registered"] as? Bool, done.text)
+            }
+            let first = try await declare()
+            #expect(first.status == 201 && first.registered == true, "\(first.text)")
+            let second = try await declare()
+            #expect(second.status == 201, "\(second.text)")
+            #expect(second.registered == false)
+            let desk = world.actors["deskA"]!
+            let residents = try await world.register.residents(ofHouse: world.houseA.uuid, for: desk)
+            #expect(residents.map(\.person.name) == ["李娜"], "one stay, not two")
+            let count = try await world.register.database.read { db in
+                try Int.fetchOne(db, sql: "SELECT count(*) FROM declaration") ?? 0
+            }
+            #expect(count == 2)
+        }
+    }
+
     @Test("the kiosk answers only its allowed addresses, and only for its own device name")
     func addresses() async throws {
         let world = try await DomainWorld(kioskAddresses: ["10.9.9.9"])
