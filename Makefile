@@ -70,7 +70,9 @@ SYSCONFDIR ?= /etc
 DOCDIR ?= $(PREFIX)/share/doc/renfang
 WEBDIR ?= $(PREFIX)/share/renfang/web
 DEB_DIR ?= $(CURDIR)/.build/deb
-DEB_VERSION ?= 0.7.0+git$(shell git rev-list --count HEAD 2>/dev/null || echo 0)
+# The version has one source, WebAPI.version (what /api/v1/health reports); the .deb adds the commit count.
+VERSION := $(shell sed -n 's/.*public static let version = "\(.*\)".*/\1/p' Sources/WebAPI/WebAPI+Auth.swift)
+DEB_VERSION ?= $(VERSION)+git$(shell git rev-list --count HEAD 2>/dev/null || echo 0)
 DEB_ARCH ?= $(shell dpkg --print-architecture 2>/dev/null || echo amd64)
 
 INSTALL_BINDIR = $(if $(BINDIR_FROM),$(BINDIR_FROM),$(shell $(SWIFT) build $(RELEASE_FLAGS) $(BUILD_FLAGS) --show-bin-path))

@@ -10,7 +10,7 @@ extension WebAPI {
     public static let sessionCookie = "renfang_session"
     /// The header state-changing requests of a session must carry (the session's CSRF token).
     public static let csrfHeader = HTTPField.Name("X-CSRF-Token")!
-    /// The software version reported by `/api/v1/health`.
+    /// The software version reported by `/api/v1/health`; also the .deb's version (the Makefile reads it here).
     public static let version = "0.7.0"
     /// When this process first built a router (the uptime of `/api/v1/health`).
     static let startedAt = ContinuousClock.now
