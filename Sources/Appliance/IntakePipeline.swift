@@ -109,6 +109,7 @@ public final class IntakePipeline: Sendable {
         }
         var receipt: CardReadReceipt?
         var storageError: String?
+        let storeStarted = ContinuousClock.now
         if card.text.cardType != .physicalOnly {
             do {
                 receipt = try await register.recordCardRead(
@@ -127,6 +128,8 @@ public final class IntakePipeline: Sendable {
                                 metadata: ["device": "\(device)"])
             }
         }
+
+        let storeSeconds = (ContinuousClock.now - storeStarted).seconds
 
         // 3. What everyone may see: the card board and the public, masked event.
         cards.post(card, at: readAt)
@@ -155,10 +158,22 @@ public final class IntakePipeline: Sendable {
                 "alert": "\(alert?.uuid.uuidString.lowercased() ?? "not stored")",
             ])
         }
-        logger.info("card read", metadata: ["device": "\(device)", "id": "\(masked)", "type": "\(card.text.cardType.rawValue)"])
+        let totalSeconds = (ContinuousClock.now - started).seconds
+        logger.info("card read", metadata: [
+            "device": "\(device)", "id": "\(masked)", "type": "\(card.text.cardType.rawValue)",
+            "check_ms": "\(Self.milliseconds(watchlistSeconds))", "store_ms": "\(Self.milliseconds(storeSeconds))",
+            "ms": "\(Self.milliseconds(totalSeconds))",
+        ])
         return IntakeOutcome(recordedRead: receipt?.uuid, alerts: receipt?.alerts ?? [], hitCount: hits.count,
                              storageError: storageError, watchlistSeconds: watchlistSeconds,
-                             totalSeconds: (ContinuousClock.now - started).seconds)
+                             totalSeconds: totalSeconds)
+    }
+}
+
+extension IntakePipeline {
+    /// `seconds` in milliseconds with two decimals, for the log.
+    static func milliseconds(_ seconds: Double) -> String {
+        String(format: "%.2f", seconds * 1000)
     }
 }
 

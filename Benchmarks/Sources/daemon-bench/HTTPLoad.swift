@@ -165,10 +165,18 @@ struct LoadResult {
 
 enum LoadPhase: Int { case warmUp = 0, measure = 1, stop = 2 }
 
+///
+/// `interval` nil: a closed loop, each client sending its next request as soon as the answer is in (the
+/// server's capacity; the latency is then the queue of `clients` requests). `interval` set: each client
+/// sends one request every `interval` seconds on a fixed schedule (an open loop, clients spread evenly
+/// over the first interval), and a latency is counted from the request's scheduled time, so a slow
+/// answer that delays the next request counts against the server (no coordinated omission).
 func runLoad(port: Int, clients: Int, warmUp: Double, minimumSeconds: Double, minimumRequests: Int, maximumSeconds: Double,
+             interval: Double? = nil,
              expectedStatus: Int, request: @escaping @Sendable (Int) -> (method: String, path: String, headers: [(String, String)], body: [UInt8]?))
     -> LoadResult
 {
+    let origin = monotonicNanoseconds()
     let phase = SharedInt(LoadPhase.warmUp.rawValue)
     let counter = SharedInt()
     let measured = SharedInt()
@@ -177,7 +185,7 @@ func runLoad(port: Int, clients: Int, warmUp: Double, minimumSeconds: Double, mi
     }
     let results = Collected()
     let done = DispatchGroup()
-    for _ in 0..<clients {
+    for client in 0..<clients {
         done.enter()
         let thread = Thread {
             let connection = HTTPConnection(port: port)
@@ -185,12 +193,20 @@ func runLoad(port: Int, clients: Int, warmUp: Double, minimumSeconds: Double, mi
             latencies.reserveCapacity(20_000)
             var failures = 0
             var first: String?
+            var scheduled = origin + UInt64((interval ?? 0) * 1e9 * Double(client) / Double(clients))
             while true {
+                var startAt: UInt64?
+                if let interval {
+                    let now = monotonicNanoseconds()
+                    if scheduled > now { usleep(UInt32((scheduled - now) / 1000)) }
+                    startAt = scheduled
+                    scheduled += UInt64(interval * 1e9)
+                }
                 let before = phase.load()
                 if before == LoadPhase.stop.rawValue { break }
                 let index = counter.add(1)
                 let r = request(index)
-                let start = monotonicNanoseconds()
+                let start = startAt ?? monotonicNanoseconds()
                 var ok = false
                 var problem: String?
                 do {

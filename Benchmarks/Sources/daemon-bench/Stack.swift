@@ -107,6 +107,8 @@ final class Stack {
     var feedSocket: String { directory + "/run/feed.sock" }
     var configuration: String { directory + "/renfang.yaml" }
     private(set) var xiaoqu = ""
+    /// Every 小区 of the demo register, by name.
+    private(set) var xiaoqus: [String] = []
     private(set) var station = ""
     private(set) var passwords: [String: String] = [:]
     private(set) var listed: [ListedCard] = []
@@ -167,9 +169,11 @@ final class Stack {
                 db = sqlite3.connect(sys.argv[1])
                 print(db.execute('SELECT uuid FROM xiaoqu ORDER BY name LIMIT 1').fetchone()[0])
                 print(db.execute('SELECT uuid FROM station LIMIT 1').fetchone()[0])
+                print(' '.join(r[0] for r in db.execute('SELECT uuid FROM xiaoqu ORDER BY name')))
                 """, database]).split(separator: "\n").map(String.init)
             xiaoqu = ids[0]
             station = ids[1]
+            xiaoqus = ids.count > 2 ? ids[2].split(separator: " ").map(String.init) : [xiaoqu]
         }
         if options.watchlist, options.demoRegister {
             // The demo list (two cards of the emulator's deck and five invented people), sealed at the

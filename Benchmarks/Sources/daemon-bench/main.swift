@@ -10,7 +10,10 @@
 //    emulator's last read answer (CLOCK_MONOTONIC stamp in `sim status`), beside the watchlist's scrypt cost
 //    per check at the list's (default) cost, measured in this process on the same list.
 // 2. HTTP under --clients (50) concurrent keep-alive connections: registrations by hand (a desk session, a
-//    new synthetic person each time) and occupancy statistics (a police session): p50/p99, requests/s.
+//    new synthetic person each time) and occupancy statistics (a police session, the drill-down queries in
+//    turn): p50/p99, requests/s; each twice: a closed loop (every client back to back: the capacity, where
+//    the latency is the queue of 50 requests) and paced (every client --pace requests/s on a schedule,
+//    latency counted from the scheduled time).
 // 3. resident memory (VmRSS, VmHWM) of renfangd: idle with an empty register, with the demo register and
 //    list, with a 1,000,000-record watchlist in force (sealed here at the test cost).
 // 4. start-up: spawn → READY=1 on a NOTIFY_SOCKET of ours, and → first 200 from /api/v1/health; median of
@@ -28,6 +31,8 @@ struct Options {
     var keep: String?
     var bin: String?
     var clients = 50
+    /// Requests per second of each client in the paced HTTP measurements.
+    var pace = 2.0
     var seconds = 10.0
     var requests = 5000
     var listPeople = 500_000
@@ -37,13 +42,14 @@ struct Options {
 
 let usage = """
     usage: daemon-bench [--only latency|http|memory|startup]… [--runs N] [--keep DIR] [--bin DIR]
-                        [--clients N] [--seconds S] [--requests N] [--list-people N] [--settle S] [--no-sync]
+                        [--clients N] [--pace R] [--seconds S] [--requests N] [--list-people N] [--settle S] [--no-sync]
       --only PART    run only this part (repeat, or a comma list)
       --runs N       placements (latency, default 200) and starts (startup, default 10)
       --keep DIR     set the stacks up in DIR and keep them (logs, configurations, databases)
       --bin DIR      where renfangd, renfang and renfang-upstream are (release builds); default <repo>/.build/release,
                      built there with `swift build -c release --static-swift-stdlib` when missing
       --clients N    concurrent HTTP connections (default 50)
+      --pace R       requests per second of each client in the paced HTTP measurements (default 2)
       --seconds S    shortest HTTP measurement (default 10; it also runs to at least --requests requests, at most 60 s)
       --requests N   fewest requests per HTTP measurement (default 5000)
       --list-people N  people of the big watchlist, two records each (default 500000 → 1,000,000 records)
@@ -68,6 +74,7 @@ while let argument = argumentList.next() {
     case "--keep": options.keep = value()
     case "--bin": options.bin = value()
     case "--clients": options.clients = Int(value()) ?? options.clients
+    case "--pace": options.pace = Double(value()) ?? options.pace
     case "--seconds": options.seconds = Double(value()) ?? options.seconds
     case "--requests": options.requests = Int(value()) ?? options.requests
     case "--list-people": options.listPeople = Int(value()) ?? options.listPeople
