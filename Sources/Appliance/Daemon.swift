@@ -75,8 +75,17 @@ public final class Daemon: Sendable {
             var syncConfiguration = configuration.sync
             syncConfiguration.applianceId = configuration.applianceId
             syncConfiguration.outboxRetentionDays = configuration.retention.acknowledgedOutboxDays
+            // The backfill of a new destination queues every record of the register before READY=1: as
+            // long as it progresses, systemd is asked for more time (at most every 5 s, 60 s each).
+            let starting = SystemdNotifier(environment: environment)
+            var lastExtended = ContinuousClock.now - .seconds(5)
             let system = try SyncSystem.open(registerPath: configuration.databasePath, keyFile: configuration.keyFile,
-                                             configuration: syncConfiguration)
+                                             configuration: syncConfiguration) { queued in
+                guard ContinuousClock.now - lastExtended >= .seconds(5) else { return }
+                lastExtended = .now
+                starting.extendStartTimeout(by: 60, status: "正在将登记库中已有的记录补传到新的上级平台（已排队 \(queued) 条）")
+                logger.info("backfill of a new destination", metadata: ["queued": "\(queued)"])
+            }
             sync = system
             register = system.store
             for (destination, count) in system.backfilled.sorted(by: { $0.key < $1.key }) where count > 0 {

@@ -84,6 +84,13 @@ public final class SystemdNotifier: Service, CustomStringConvertible, Sendable {
         send("STATUS=" + Self.oneLine(text))
     }
 
+    /// Asks systemd for `seconds` more before the start times out (`EXTEND_TIMEOUT_USEC=`), with a status:
+    /// for start-up work that grows with the data (the backfill of a new destination), sent as long as it
+    /// progresses, so a start that hangs still times out.
+    public func extendStartTimeout(by seconds: Int, status: String) {
+        send("EXTEND_TIMEOUT_USEC=\(UInt64(seconds) * 1_000_000)\nSTATUS=" + Self.oneLine(status))
+    }
+
     /// Tells systemd the daemon is shutting down (`STOPPING=1`, once).
     public func stopping(status: String? = "正在停止") {
         let first = state.withLock { s in

@@ -25,10 +25,12 @@ extension SyncRouting {
     /// register that is routed to it, in the same transaction: one change per record (operation 1 新增,
     /// action `sync.backfill`, the row as it is now), in kind order (places before houses before people),
     /// so a register filled before sync was configured reaches the upstream servers whole. Returns the
-    /// number of records queued that way per destination.
+    /// number of records queued that way per destination. `progress` is called after every 1,000 records
+    /// queued and after each kind, with the number of records queued so far (renfangd extends systemd's start timeout with it: a large register
+    /// takes a while).
     @discardableResult
     public static func store(_ configuration: SyncConfiguration?, in writer: any DatabaseWriter,
-                             now: Date = Date()) throws -> [String: Int] {
+                             now: Date = Date(), progress: ((Int) -> Void)? = nil) throws -> [String: Int] {
         try writer.write { db in
             guard try db.tableExists("sync_routing") else { return [:] }
             guard let configuration, !configuration.destinations.isEmpty else {
@@ -36,7 +38,7 @@ extension SyncRouting {
                 return [:]
             }
             let backfilled = try backfill(SyncRouting(configuration), destinations: configuration.destinations.map(\.name),
-                                          now: now, in: db)
+                                          now: now, in: db, progress: progress)
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys]
             let json = String(decoding: try encoder.encode(Stored(configuration)), as: UTF8.self)
@@ -51,11 +53,13 @@ extension SyncRouting {
     /// Queues every existing record for the destinations among `destinations` that have no
     /// `sync_destination` row yet (through ``OutboxSink``'s own queueing, in batches, with the routing
     /// limited to those destinations), and gives each of them its row.
-    static func backfill(_ routing: SyncRouting, destinations: [String], now: Date, in db: Database) throws -> [String: Int] {
+    static func backfill(_ routing: SyncRouting, destinations: [String], now: Date, in db: Database,
+                         progress: ((Int) -> Void)? = nil) throws -> [String: Int] {
         let known = try String.fetchSet(db, sql: "SELECT name FROM sync_destination")
         let fresh = destinations.filter { !known.contains($0) }
         guard !fresh.isEmpty else { return [:] }
         let only = routing.restricted(to: Set(fresh))
+        var queued = 0
         for kind in RecordKind.allCases {
             // An addressed record (a case feedback) goes only to its addressee, if that one is new here.
             if !kind.isAddressed, only.destinations(for: kind.rawValue).isEmpty { continue }
@@ -70,10 +74,16 @@ extension SyncRouting {
                                           addressee: kind.isAddressed ? row["addressee"] : nil))
                 if batch.count == 1_000 {
                     try OutboxSink.queue(batch, routing: only, now: now, signal: nil, in: db)
+                    queued += batch.count
                     batch.removeAll(keepingCapacity: true)
+                    progress?(queued)
                 }
             }
             try OutboxSink.queue(batch, routing: only, now: now, signal: nil, in: db)
+            if !batch.isEmpty {
+                queued += batch.count
+                progress?(queued)
+            }
         }
         var counts: [String: Int] = [:]
         for destination in fresh {

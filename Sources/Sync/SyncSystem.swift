@@ -40,9 +40,11 @@ public final class SyncSystem: Sendable {
     /// Validates `configuration`, opens the register with an ``OutboxSink`` as its change sink (replacing
     /// `options.changeSink`), applies the sync migrations before anything is written, and stores the routing
     /// in the database for the register's other writers (``StoredRoutingSink``).
+    ///
+    /// `backfillProgress` is called during the backfill of new destinations (``SyncRouting/store(_:in:now:progress:)``).
     public static func open(
         registerPath: String, keyFile: String, configuration: SyncConfiguration,
-        options: RegisterStore.Options = RegisterStore.Options()
+        options: RegisterStore.Options = RegisterStore.Options(), backfillProgress: ((Int) -> Void)? = nil
     ) throws -> SyncSystem {
         try configuration.validate()
         let signal = OutboxSignal()
@@ -52,7 +54,7 @@ public final class SyncSystem: Sendable {
         let backfilled: [String: Int]
         do {
             try SyncSchema.migrate(store.database)
-            backfilled = try SyncRouting.store(configuration, in: store.database, now: options.clock())
+            backfilled = try SyncRouting.store(configuration, in: store.database, now: options.clock(), progress: backfillProgress)
         } catch {
             try? store.close()
             throw error

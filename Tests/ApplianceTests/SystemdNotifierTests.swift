@@ -89,6 +89,14 @@ struct SystemdNotifierTests {
         #expect(socket.receive(timeout: 0.2) == nil)
     }
 
+    @Test("a long start asks for more time: EXTEND_TIMEOUT_USEC with its status")
+    func extendStartTimeout() throws {
+        let socket = try NotifySocket()
+        let notifier = SystemdNotifier(environment: .init(["NOTIFY_SOCKET": socket.address]))
+        notifier.extendStartTimeout(by: 60, status: "正在补传（已排队 1000 条）")
+        #expect(socket.receive() == "EXTEND_TIMEOUT_USEC=60000000\nSTATUS=正在补传（已排队 1000 条）")
+    }
+
     @Test("an abstract socket (@name) works too")
     func abstractSocket() throws {
         let socket = try NotifySocket(abstract: true)

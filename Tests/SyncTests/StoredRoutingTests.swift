@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Registry
+import Synchronization
 import Testing
 @testable import Sync
 
@@ -88,8 +89,13 @@ struct StoredRoutingTests {
             }
         }
 
-        let first = try SyncSystem.open(registerPath: path, keyFile: key, configuration: SyncWorld.configuration())
+        let progress = Mutex<[Int]>([])
+        let first = try SyncSystem.open(registerPath: path, keyFile: key, configuration: SyncWorld.configuration()) { queued in
+            progress.withLock { $0.append(queued) }
+        }
         #expect(first.backfilled == ["bureau": 10, "province": 6])
+        // Progress after each kind (and every 1,000 records): the records queued so far, 10 in all.
+        #expect(progress.withLock { $0 } == [1, 2, 3, 4, 7, 10])
         var queued = try await outbox(first.store)
         #expect(queued["bureau"] == ["station", "community", "xiaoqu", "house", "person", "person", "person", "stay", "stay", "stay"])
         #expect(queued["province"] == ["person", "person", "person", "stay", "stay", "stay"])
