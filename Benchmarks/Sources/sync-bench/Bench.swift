@@ -32,8 +32,9 @@ enum Bench {
         var bareCPUPerRecord: Double
         /// Every row a registration writes (person, stay, 2 audit entries, 2 changes, 4 outbox rows, the 2
         /// destinations' next_seq), copied into a fresh register with the real schema (indexes, foreign
-        /// keys, triggers), one transaction per registration, synchronous=FULL: the database's own floor
-        /// for a registration, without the application's work. For information (not the baseline).
+        /// keys, triggers), one transaction per registration, synchronous=FULL: bare SQLite inserts of the
+        /// same rows, the baseline of the ratio (the database's own floor for a registration,
+        /// without the application's work).
         var schemaFloorRate: Double
         var schemaFloorCPUPerRecord: Double
     }

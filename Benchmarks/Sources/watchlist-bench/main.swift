@@ -182,12 +182,27 @@ for i in 0..<60 { scryptSamples.append(try measure { _ = try defaultChecker.prep
 // The lookup step on the 1,000,000-record list: half hits, half misses.
 var hitSamples: [Double] = [], missSamples: [Double] = [], cpuSamples: [Double] = []
 var hits = 0
+/// Page faults (minor + major) and context switches of this thread during the slow lookups (> 10 µs):
+/// what the tail is made of.
+var slow = (count: 0, faults: 0, switches: 0)
+func threadUsage() -> (faults: Int, switches: Int) {
+    var usage = rusage()
+    getrusage(1 /* RUSAGE_THREAD */, &usage)
+    return (usage.ru_minflt + usage.ru_majflt, usage.ru_nvcsw + usage.ru_nivcsw)
+}
 for i in 0..<argument("--lookups", 4000) {
     let hit = i % 2 == 0
     let who = hit ? person((i * 7919) % people) : person(people + i)
     let prepared = try bigChecker.prepare(who.identity)
     var found: [WatchlistHit] = []
+    let usage0 = threadUsage()
     let (t, c) = try measure { found = try bigChecker.lookup(prepared) }
+    let usage1 = threadUsage()
+    if t > 10e-6 {
+        slow.count += 1
+        slow.faults += usage1.faults - usage0.faults
+        slow.switches += usage1.switches - usage0.switches
+    }
     cpuSamples.append(c)
     if hit { hitSamples.append(t); hits += found.count } else { missSamples.append(t) }
 }
@@ -201,6 +216,7 @@ print(String(format: "   lookup step (%d records): wall p50 %.2f µs, p99 %.2f �
 print(String(format: "     hits p50 %.2f µs p99 %.2f µs; misses p50 %.2f µs p99 %.2f µs; %d/%d hits found",
              percentile(hitSamples, 0.5) * 1e6, percentile(hitSamples, 0.99) * 1e6,
              percentile(missSamples, 0.5) * 1e6, percentile(missSamples, 0.99) * 1e6, hits, hitSamples.count))
+print("     lookups over 10 µs: \(slow.count), with \(slow.faults) page faults and \(slow.switches) context switches among them")
 let checkSeconds = percentile(scryptSamples.map(\.cpu), 0.5)
 let years = 2.6e11 * checkSeconds / (365.25 * 86_400)
 print(String(format: "   enumerating 2.6×10^11 plausible ID numbers at %.1f ms each: %.0f CPU-years (per list salt)",
