@@ -31,6 +31,9 @@ enum Schema {
         migrator.registerMigration("v5.cases") { db in
             try db.execute(sql: casesV5)
         }
+        migrator.registerMigration("v6.caseOutcomes") { db in
+            try db.execute(sql: casesV6)
+        }
         return migrator
     }
 
