@@ -1,4 +1,6 @@
 import Foundation
+import Synchronization
+import Accounts
 import HTTPTypes
 import HummingbirdTesting
 import NIOCore
@@ -70,5 +72,38 @@ struct CaseRePairRoutesTests {
                              arguments: [uuid.uuidString.lowercased()]) ?? 0
         }
         #expect(audit == 1)
+    }
+
+    @Test("the badge's background poll (X-Renfang-Background: 1) is answered but does not keep an idle session alive")
+    func backgroundPollDoesNotKeepTheSessionAlive() async throws {
+        let clock = Clock()
+        let world = try await TestServices.make(accountOptions: AccountStore.Options(passwordCost: .testing, clock: { clock.now }))
+        defer { world.close() }
+        try await world.application().test(.live) { client in
+            let polling = try await world.login(client, .desk)
+            var background = polling.headers(csrf: false)
+            background[WebAPI.backgroundHeader] = "1"
+            let used = try await world.login(client, .police)
+            for _ in 0..<3 {  // 3 × 10 minutes: the poll is answered; the police page is really used meanwhile
+                clock.advance(10 * 60 - 1)
+                let poll = try await client.execute(uri: "/api/v1/todo/counts", method: .get, headers: background)
+                #expect(poll.status == .ok)
+                let use = try await client.execute(uri: "/api/v1/todo/counts", method: .get, headers: used.headers(csrf: false))
+                #expect(use.status == .ok)
+            }
+            clock.advance(10)
+            // 30 minutes since the desk's last real use: its session is gone; the police session lives on.
+            let gone = try await client.execute(uri: "/api/v1/todo/counts", method: .get, headers: background)
+            #expect(gone.status == .unauthorized)
+            let alive = try await client.execute(uri: "/api/v1/todo/counts", method: .get, headers: used.headers(csrf: false))
+            #expect(alive.status == .ok)
+        }
+    }
+
+    /// A clock the test moves by hand.
+    final class Clock: Sendable {
+        private let date = Mutex(Date(timeIntervalSince1970: 1_790_000_000))
+        var now: Date { date.withLock { $0 } }
+        func advance(_ seconds: TimeInterval) { date.withLock { $0 = $0.addingTimeInterval(seconds) } }
     }
 }

@@ -1,7 +1,8 @@
 // The to-do badge (待办计数) on a tab of the staff pages' navigation: the cases awaiting an answer in the
 // user's scope plus their unread notices (GET /api/v1/todo/counts), the overdue cases highlighted. Kept
-// current by polling, by every render of the 协查 tab (which has the counts already), and at once after an
-// answer, a re-pairing or a notice marked read on this page (todoChanged()).
+// current by polling (a background request: it does not keep an unattended session alive), by every render
+// of the 协查 tab (which has the counts already), and at once after an answer, a re-pairing or a notice
+// marked read on this page (todoChanged()).
 import { api } from './net.js';
 import { h } from './ui.js';
 
@@ -42,7 +43,7 @@ export function todoBadge(nav, tabId) {
   const refresh = async () => {
     if (!document.body.contains(badge)) { stop(); return; } // logged out: the page was replaced
     try {
-      showTodoCounts(await api.get('/api/v1/todo/counts'));
+      showTodoCounts(await api.poll('/api/v1/todo/counts'));
     } catch (error) { /* the next poll tries again; a 401 brings the login form */ }
   };
   const onVisible = () => { if (!document.hidden) refresh(); };
