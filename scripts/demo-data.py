@@ -20,6 +20,10 @@ def id_number(region, birth, seq):
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华"
 REGION = "110105"
+# Tenants come from elsewhere (流动人口: their 户籍地, the ID number's region, is not the 社区's county); owners
+# and their families are 常住人口 (户籍 here). Picked by sequence, not by the random generator, so the rest of
+# the demo data stays as it was.
+TENANT_REGIONS = ["410102", "130102", "510104"]
 STREET = "安贞街道"
 COMMUNITY = "演示社区"
 XIAOQUS = [("阳光花园", "北京市朝阳区演示路1号"), ("和平里小区", "北京市朝阳区演示路9号"), ("青年公寓", "北京市朝阳区演示路21号")]
@@ -38,13 +42,13 @@ def arrival():
     return (TODAY - datetime.timedelta(days=rng.randint(1, 300))).isoformat()
 
 seq = 0
-def person():
+def person(region=REGION):
     global seq
     seq += 1
     year, month, day = rng.randint(1955, 2003), rng.randint(1, 12), rng.randint(1, 28)
     sex_odd = rng.random() < 0.5
     s = (seq * 2 + (1 if sex_odd else 0)) % 1000
-    number = id_number(REGION, f"{year}{month:02d}{day:02d}", s)
+    number = id_number(region, f"{year}{month:02d}{day:02d}", s)
     name = rng.choice(SURNAMES) + rng.choice(GIVEN) + (rng.choice(GIVEN) if rng.random() < 0.6 else "")
     return name, number, "男" if sex_odd else "女", f"{year}-{month:02d}-{day:02d}"
 
@@ -67,7 +71,7 @@ with open(f"{out}/houses.csv", "w", newline="", encoding="utf-8-sig") as hf, \
                                          40 if rented else "", owner[0], owner[1], "13800000000", owner[0], owner[1],
                                          "13800000000", f"演示备{b}{u}{room}" if rented else "", REGION, STREET, xaddr])
                         for i in range(rng.randint(0, 3)):
-                            name, number, sex, birth = person()
+                            name, number, sex, birth = person(TENANT_REGIONS[seq % 3] if rented else REGION)
                             residents.writerow([name, number, "居民身份证", sex, "汉族", birth, "北京市朝阳区演示路100号",
                                                 f"139{rng.randint(10000000, 99999999)}", COMMUNITY, xname, f"{b}号楼",
                                                 f"{u}单元", room, RELATIONS[i] if not rented else "承租人",

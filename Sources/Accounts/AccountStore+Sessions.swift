@@ -98,8 +98,10 @@ extension AccountStore {
     }
 
     /// The session of `token`, or `nil` when the token is unknown, idle too long, past its lifetime, or its
-    /// user was locked. Using a session keeps it alive (its last use is written at most once a minute).
-    public func session(token: String, now: Date? = nil) throws -> AuthenticatedSession? {
+    /// user was locked. Using a session keeps it alive (its last use is written at most once a minute),
+    /// unless `keepAlive` is false: a page's background poll (the to-do badge) must not keep an unattended
+    /// session open past its idle timeout.
+    public func session(token: String, now: Date? = nil, keepAlive: Bool = true) throws -> AuthenticatedSession? {
         let now = now ?? options.clock()
         guard SessionToken.isWellFormed(token) else { return nil }
         let digest = SessionToken.digest(token)
@@ -119,7 +121,7 @@ extension AccountStore {
             }
             return nil
         }
-        if nowMs - lastSeen >= min(60_000, idle / 4) {
+        if keepAlive, nowMs - lastSeen >= min(60_000, idle / 4) {
             try write { db in
                 try db.execute(sql: "UPDATE account_session SET last_seen_at = ? WHERE token_hash = ? AND last_seen_at < ?",
                                arguments: [nowMs, digest, nowMs])
@@ -128,7 +130,7 @@ extension AccountStore {
         let name: String = row["name"]
         return AuthenticatedSession(
             user: name, actor: Actor(userId: name, role: role), csrfToken: SessionToken.csrf(for: token),
-            expiresAt: Self.date(min(nowMs + idle, expires)), displayName: row["display_name"],
+            expiresAt: Self.date(min((keepAlive ? nowMs : lastSeen) + idle, expires)), displayName: row["display_name"],
             mustChangePassword: row["must_change"] as Bool)
     }
 

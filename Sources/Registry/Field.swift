@@ -31,7 +31,7 @@ public enum Field: String, Sendable, Hashable, Codable, CaseIterable {
     case exportKind
     // Verification cases, notices and reports.
     case verificationCase, caseNo, caseType, caseAddress, caseItems, deadline, requestingUnit, caseOutcome,
-         notFoundReason, destinationRegion, destinationTownship, remark, notice, reportType, reportSummary,
+         notFoundReason, destinationRegion, destinationTownship, remark, residentOfficerConfirmed, notice, reportType, reportSummary,
          occurredOn, period
 
     /// The Chinese name of the field, as staff see it on forms.
@@ -142,6 +142,7 @@ public enum Field: String, Sendable, Hashable, Codable, CaseIterable {
         case .notFoundReason: "查无此人原因"
         case .destinationRegion: "婚出地/迁出地行政区划"
         case .destinationTownship: "婚出地/迁出地乡镇（街道）"
+        case .residentOfficerConfirmed: "常驻人口信息员确认"
         case .remark: "备注"
         case .notice: "通知公告"
         case .reportType: "通报类型"

@@ -32,6 +32,8 @@ struct ImportContext {
             var journal = ImportJournal(Journal(actor: actor, action: kind.importAction, at: at, sink: NoRecordChangeSink()))
             let result = try body(&self, &journal)
             if refuseAnyway { throw RowRefusal(status: .invalid, items: []) }
+            // The row's people pair the cases waiting for them, as every operation's do (Journal.finish).
+            try RegisterStore.pairWaitingCases(after: journal.changes, actor: actor, at: at, in: db)
             // A dry run tells the change sink nothing: its transaction is never committed.
             if !options.dryRun, !journal.changes.isEmpty {
                 try store.options.changeSink.recordsChanged(journal.changes, in: db)

@@ -44,8 +44,11 @@ struct Journal {
                                 targetUuid: targetUuid, before: nil, after: nil, detail: detail)
     }
 
-    /// Hands the changes to the sink (same transaction).
+    /// Pairs the cases waiting for the people the operation created or changed
+    /// (``RegisterStore/pairWaitingCases(after:actor:at:in:)``), then hands the changes to the sink (same
+    /// transaction).
     func finish(_ db: Database) throws {
+        try RegisterStore.pairWaitingCases(after: changes, actor: actor, at: at, in: db)
         if !changes.isEmpty { try sink.recordsChanged(changes, in: db) }
     }
 }

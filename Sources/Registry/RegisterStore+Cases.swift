@@ -65,7 +65,7 @@ extension RegisterStore {
         try journal.audit(db, targetKind: "verificationCase", targetUuid: uuid.dbText,
                           detail: CanonicalJSON.object([("source", CanonicalJSON.json(source)),
                                                         ("caseNo", CanonicalJSON.json(caseNo!))]))
-        try pairAutomatically(db, caseId: id, at: at)
+        try Self.pairAutomatically(db, caseId: id, at: at)
         let state = try String.fetchOne(db, sql: "SELECT state FROM verification_case WHERE id = ?", arguments: [id]) ?? ""
         Self.logger.info("case.received", metadata: ["source": "\(source)", "state": "\(state)"])
         return uuid
@@ -113,7 +113,7 @@ extension RegisterStore {
                     WHERE id = ?
                     """, arguments: [personId, try Self.personXiaoqu(db, personId: personId), journal.at, id])
             } else {
-                try self.pairAutomatically(db, caseId: id, at: journal.at)
+                try Self.pairAutomatically(db, caseId: id, at: journal.at)
             }
             try journal.audit(db, targetKind: "verificationCase", targetUuid: uuid.dbText,
                               detail: person.map { CanonicalJSON.object([("person", CanonicalJSON.json($0.dbText))]) })
@@ -128,9 +128,12 @@ extension RegisterStore {
 
     /// Answers a case (协查反馈) with one of the outcomes of domain.md §5, each with its required fields
     /// (refused with the field named): 查无此人 needs a reason, 婚出/迁出 the destination down to the
-    /// township, 其他 a remark; the found outcomes need a paired person with a current stay, and
-    /// ``CaseOutcome/reRegistered`` needs the old stay closed and a new one registered since the case
-    /// arrived. A case paired with nobody can only be answered 查无此人 (or re-paired after a registration).
+    /// township, 其他 a remark; the found outcomes need a paired person with a current stay, the ticked
+    /// 常驻人口信息员确认 (``CaseAnswerDraft/residentOfficerConfirmed``), and the variant of the records the
+    /// person is found in (``RecordSource``: 流动 ``CaseOutcome/consistent``/``CaseOutcome/reRegistered``,
+    /// 常住 ``CaseOutcome/residentConsistent``/``CaseOutcome/residentReRegistered``); the address-inconsistent
+    /// ones need the old stay closed and a new one registered since the case arrived. A case paired with
+    /// nobody can only be answered 查无此人 (or after a registration, which pairs it again by itself).
     ///
     /// In one transaction: the feedback record (`caseFeedback`, queued to the upstream server the case came
     /// from, and only there), the case marked answered, the audit entries. A second answer is refused
@@ -169,15 +172,24 @@ extension RegisterStore {
                     : check.optional(draft.remark, .remark, max: 2000)
                 columns = [("not_found_reason", reason.rawValue), ("destination_region", region),
                            ("destination_township", township), ("remark", remark)]
-            case .consistent, .reRegistered:
+            case .consistent, .reRegistered, .residentConsistent, .residentReRegistered:
                 let remark = check.optional(draft.remark, .remark, max: 2000)
                 guard let personId = row["person_id"] as Int64?, row["state"] as String == CaseState.paired.rawValue else {
                     check.add(FieldError(code: "case.unpaired", field: .person,
-                                         message: "\"\(Field.person.label)\"未配对：只能答复\"查无此人\"，或先登记该人员再重新配对"))
+                                         message: "\"\(Field.person.label)\"未配对：只能答复\"查无此人\"，或先登记该人员（登记后自动重新配对）"))
                     break
                 }
                 guard try Lookup.person(db, try Self.uuid(db, "person", personId), scope) != nil else {
                     throw RegistryError.notFound(.person)
+                }
+                if draft.residentOfficerConfirmed != true {
+                    check.add(FieldError(code: "field.required", field: .residentOfficerConfirmed,
+                                         message: "须勾选\"\(Field.residentOfficerConfirmed.label)\"：核实信息经常驻人口信息员签字确认后才能确认"))
+                }
+                let source = try Self.recordSource(db, personId: personId)
+                if outcome.recordSource != source {
+                    check.add(FieldError(code: "case.recordSource", field: .caseOutcome,
+                                         message: "\"\(Field.caseOutcome.label)\"不符：该人员在\(source.label)记录中，应选择\"\(source.label)\"的核查结果"))
                 }
                 let stays = try Row.fetchAll(db, sql: """
                     SELECT s.id, s.created_at, s.departure_date, s.updated_at, h.address, h.xiaoqu_id
@@ -189,7 +201,7 @@ extension RegisterStore {
                                          message: "\"\(Field.stay.label)\"不存在：该人员没有有效的居住登记，不能确认核实信息"))
                     break
                 }
-                if outcome == .reRegistered {
+                if outcome.requiresReRegistration {
                     let receivedAt: String = row["received_at"]
                     let closedSince = stays.contains { ($0["departure_date"] as String?) != nil && ($0["updated_at"] as String) >= receivedAt }
                     if active.count > 1 || !closedSince {
@@ -204,7 +216,8 @@ extension RegisterStore {
                 let person = try Row.fetchOne(db, sql: "SELECT name, sex, birth_date FROM person WHERE id = ?", arguments: [personId])!
                 columns = [("person_id", personId), ("stay_id", current["id"] as Int64), ("verified_name", person["name"] as String),
                            ("verified_sex", person["sex"] as String), ("verified_birth_date", person["birth_date"] as String),
-                           ("verified_address", current["address"] as String), ("remark", remark)]
+                           ("verified_address", current["address"] as String), ("remark", remark),
+                           ("resident_officer_confirmed", 1)]
             }
             try check.finish()
             let source: String = row["source"]
@@ -229,7 +242,7 @@ extension RegisterStore {
     /// Pairs case `caseId` with the register: the person whose ID number's keyed hash equals the case's;
     /// else the people with the same name, sex and birth date (excluding people whose own ID number differs
     /// from the case's). The candidates are stored; exactly one makes the case `paired`, else `unpaired`.
-    func pairAutomatically(_ db: Database, caseId: Int64, at: String) throws {
+    static func pairAutomatically(_ db: Database, caseId: Int64, at: String) throws {
         let row = try Row.fetchOne(db, sql: "SELECT id_number_hash, name, sex, birth_date FROM verification_case WHERE id = ?",
                                    arguments: [caseId])!
         let hash: Data? = row["id_number_hash"]
@@ -251,12 +264,57 @@ extension RegisterStore {
             let (personId, basis) = first
             try db.execute(sql: """
                 UPDATE verification_case SET state = 'paired', person_id = ?, pair_basis = ?, xiaoqu_id = ?, updated_at = ? WHERE id = ?
-                """, arguments: [personId, basis, try Self.personXiaoqu(db, personId: personId), at, caseId])
+                """, arguments: [personId, basis, try personXiaoqu(db, personId: personId), at, caseId])
         } else {
             try db.execute(sql: """
                 UPDATE verification_case SET state = 'unpaired', person_id = NULL, pair_basis = NULL, xiaoqu_id = NULL, updated_at = ?
                 WHERE id = ?
                 """, arguments: [at, caseId])
+        }
+    }
+
+    /// Where the register finds person `personId` (``RecordSource``): 常住 when their 户籍地行政区划 lies in
+    /// the city of the 社区 of their current stay (latest arrival), else of their last stay; 流动 otherwise
+    /// (户籍 in another city or unknown, or no stay at all).
+    static func recordSource(_ db: Database, personId: Int64) throws -> RecordSource {
+        let resident = try Bool.fetchOne(db.cachedStatement(sql: """
+            SELECT ifnull(\(RecordSource.sameCitySQL("p.native_region", "c.region_code")), 0)
+            FROM person p JOIN stay s ON s.person_id = p.id JOIN house h ON h.id = s.house_id
+            JOIN xiaoqu x ON x.id = h.xiaoqu_id JOIN community c ON c.id = x.community_id
+            WHERE p.id = ? ORDER BY (s.departure_date IS NULL) DESC, s.arrival_date DESC, s.id DESC LIMIT 1
+            """), arguments: [personId]) ?? false
+        return resident ? .resident : .floating
+    }
+
+    /// Automatic re-pairing (自动重新配对): after an operation created or changed people — whichever path:
+    /// a registration on /desk or through the API, a card-read registration, a kiosk declaration, an import
+    /// row — the unpaired cases that match one of them (the keyed hash of the case's ID number, else name,
+    /// sex and birth date, as ``pairAutomatically(_:caseId:at:)`` pairs) are paired again in the same
+    /// transaction, after the operation's own rows (so a new person's stay decides the case's 小区). Each
+    /// case that becomes paired gets an audit entry `case.autoPair` by the operation's actor. Cases that
+    /// are paired or answered are left alone; the manual 重新配对 stays available.
+    static func pairWaitingCases(after changes: [RecordChange], actor: Actor, at: String, in db: Database) throws {
+        var seen: Set<Int64> = []
+        for change in changes where change.kind == .person && seen.insert(change.rowId).inserted {
+            let waiting = try Row.fetchAll(db.cachedStatement(sql: """
+                SELECT c.id, c.uuid FROM verification_case c JOIN person p ON p.id = ?
+                WHERE c.state = 'unpaired' AND (c.id_number_hash = p.id_number_hash
+                    OR (c.name = p.name AND c.sex = p.sex AND c.birth_date = p.birth_date
+                        AND (c.id_number_hash IS NULL OR p.id_number_hash IS NULL)))
+                """), arguments: [change.rowId])
+            for row in waiting {
+                let caseId: Int64 = row["id"]
+                try pairAutomatically(db, caseId: caseId, at: at)
+                guard let paired = try Row.fetchOne(db, sql: """
+                    SELECT p.uuid, c.pair_basis FROM verification_case c JOIN person p ON p.id = c.person_id
+                    WHERE c.id = ? AND c.state = 'paired'
+                    """, arguments: [caseId]) else { continue }
+                _ = try AuditLog.append(db, at: at, actor: actor, action: "case.autoPair", targetKind: "verificationCase",
+                                        targetUuid: row["uuid"], before: nil, after: nil,
+                                        detail: CanonicalJSON.object([("person", CanonicalJSON.json(paired["uuid"] as String)),
+                                                                      ("basis", CanonicalJSON.json(paired["pair_basis"] as String))]))
+                logger.info("case.autoPaired", metadata: ["basis": "\(paired["pair_basis"] as String)"])
+            }
         }
     }
 
@@ -331,11 +389,16 @@ extension RegisterStore {
                                     reason: f["not_found_reason"], destinationRegion: f["destination_region"],
                                     destinationTownship: f["destination_township"], remark: f["remark"],
                                     verifiedName: f["verified_name"], verifiedAddress: f["verified_address"],
-                                    stayUuid: f.optionalUUID("stay_uuid"), answeredBy: f["answered_by"], answeredAt: f["answered_at"],
-                                    addressee: f["addressee"])
+                                    stayUuid: f.optionalUUID("stay_uuid"),
+                                    residentOfficerConfirmed: (f["resident_officer_confirmed"] as Int?).map { $0 == 1 },
+                                    answeredBy: f["answered_by"], answeredAt: f["answered_at"], addressee: f["addressee"])
+        }
+        // Answered: where the answer found the person; open: where the register finds them now.
+        let source: RecordSource? = if let feedback { feedback.outcome.recordSource } else {
+            try (row["person_id"] as Int64?).map { try Self.recordSource(db, personId: $0) }
         }
         let allowed: [CaseOutcome] = switch state {
-        case .paired: CaseOutcome.allCases
+        case .paired: [.notFound] + CaseOutcome.found(in: source ?? .floating)
         case .unpaired, .new: [.notFound]
         case .answered: []
         }
@@ -350,6 +413,6 @@ extension RegisterStore {
             overdue: daysLeft < 0, unit: row["requesting_unit"], note: row["note"], receivedAt: row["received_at"],
             receivedOn: row.date("received_on")!, state: state, personUuid: row.optionalUUID("person_uuid"),
             pairBasis: (row["pair_basis"] as String?).flatMap(PairBasis.init(rawValue:)), xiaoquUuid: row.optionalUUID("xiaoqu_uuid"),
-            candidates: candidates, allowedOutcomes: allowed, feedback: feedback, answeredOn: answeredOn)
+            recordSource: source, candidates: candidates, allowedOutcomes: allowed, feedback: feedback, answeredOn: answeredOn)
     }
 }

@@ -169,6 +169,25 @@ extension RegisterStore {
                         notices: Array(notices.prefix(limit)), counts: counts)
     }
 
+    /// The counts of the caller's to-do list without the lists (``TodoCounts``): open cases of their scope,
+    /// overdue (past the deadline, `today` by default the register's clock) and unpaired, and their unread
+    /// notices. Two counting queries; the badge in the navigation of /desk and /police polls it.
+    public func todoCounts(for actor: Actor, today day: RegisterDate? = nil) async throws -> TodoCounts {
+        try actor.require(.answerCases)
+        let today = day ?? self.today
+        return try await read(actor) { db, scope in
+            let cases = try Row.fetchOne(db, SQLRequest<Row>(literal: SQL(sql: """
+                SELECT count(*) AS open, ifnull(sum(c.deadline < ?), 0) AS overdue, ifnull(sum(c.state = 'unpaired'), 0) AS unpaired
+                FROM verification_case c WHERE c.state <> 'answered' AND
+                """, arguments: [today.description]) + Self.caseFilter(scope)))!
+            let notices = try Int.fetchOne(db, sql: """
+                SELECT count(*) FROM notice n WHERE NOT EXISTS (SELECT 1 FROM notice_read r WHERE r.notice_id = n.id AND r.user_id = ?)
+                """, arguments: [actor.userId]) ?? 0
+            return TodoCounts(today: today, cases: cases["open"], overdueCases: cases["overdue"], unpairedCases: cases["unpaired"],
+                              notices: notices)
+        }
+    }
+
     // MARK: - Progress table
 
     /// The progress table (协查进度表) of the cases received from `from` to `to` (inclusive, days in Asia/
@@ -186,8 +205,7 @@ extension RegisterStore {
                        sum(c.state = 'answered') AS answered,
                        sum(c.state <> 'answered') AS open,
                        sum((c.state <> 'answered' AND c.deadline < ?) OR (c.state = 'answered' AND c.answered_on > c.deadline)) AS overdue,
-                       sum(f.outcome = 'notFound') AS notFound, sum(f.outcome = 'consistent') AS consistent,
-                       sum(f.outcome = 'reRegistered') AS reRegistered
+                       \(Self.outcomeSums)
                 FROM verification_case c LEFT JOIN case_feedback f ON f.case_id = c.id
                 WHERE c.received_on BETWEEN ? AND ?
                 """, arguments: [today, from.description, to.description]) + SQL(sql: " AND ") + Self.caseFilter(scope)
@@ -209,6 +227,9 @@ extension RegisterStore {
             return CaseProgress(from: from, to: to, rows: list, total: total)
         }
     }
+
+    /// `sum(f.outcome = 'x') AS x` for every ``CaseOutcome`` (raw values are plain identifiers).
+    static let outcomeSums = CaseOutcome.allCases.map { "sum(f.outcome = '\($0.rawValue)') AS \($0.rawValue)" }.joined(separator: ", ")
 
     /// The progress table as a sheet: one row per unit and the totals.
     public static func progressTable(_ progress: CaseProgress) -> SpreadsheetTable {

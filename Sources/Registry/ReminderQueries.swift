@@ -114,9 +114,7 @@ struct ReminderQueries {
             SELECT s.id, s.arrival_date FROM stay s JOIN house h ON h.id = s.house_id JOIN xiaoqu x ON x.id = h.xiaoqu_id
             JOIN community c ON c.id = x.community_id JOIN person p ON p.id = s.person_id
             WHERE s.departure_date IS NULL AND s.arrival_date <= ? AND p.native_region IS NOT NULL
-              AND CASE WHEN substr(c.region_code, 1, 2) IN ('11', '12', '31', '50')
-                       THEN substr(p.native_region, 1, 2) <> substr(c.region_code, 1, 2)
-                       ELSE substr(p.native_region, 1, 4) <> substr(c.region_code, 1, 4) END
+              AND NOT \(RecordSource.sameCitySQL("p.native_region", "c.region_code"))
               AND NOT EXISTS (SELECT 1 FROM service_matter m WHERE m.applicant_person_id = s.person_id
                               AND m.matter_type = '02' AND m.state IN (1, 2, 3))
               AND

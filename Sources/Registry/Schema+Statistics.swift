@@ -23,11 +23,11 @@ extension Schema {
     /// stations and 小区 that scopes resolve through).
     static let statisticsTables = ["station", "community", "xiaoqu", "building", "unit", "house", "person", "stay"]
 
-    /// v6: `register_generation`, one counter that every insert, update and delete of a
+    /// v7: `register_generation`, one counter that every insert, update and delete of a
     /// ``statisticsTables`` row increments (by trigger, so also for writes of other processes on the same
     /// file, such as `renfang import` while renfangd runs). A statistics result computed in a snapshot
     /// with generation g holds for every snapshot with generation g: ``StatisticsCache``.
-    static var statisticsGenerationV6: String {
+    static var statisticsGenerationV7: String {
         var sql = """
             CREATE TABLE register_generation (
                 id INTEGER PRIMARY KEY CHECK (id = 1),

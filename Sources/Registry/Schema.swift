@@ -31,8 +31,11 @@ enum Schema {
         migrator.registerMigration("v5.cases") { db in
             try db.execute(sql: casesV5)
         }
-        migrator.registerMigration("v6.statisticsGeneration") { db in
-            try db.execute(sql: statisticsGenerationV6)
+        migrator.registerMigration("v6.caseOutcomes") { db in
+            try db.execute(sql: casesV6)
+        }
+        migrator.registerMigration("v7.statisticsGeneration") { db in
+            try db.execute(sql: statisticsGenerationV7)
         }
         return migrator
     }

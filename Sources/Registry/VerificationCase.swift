@@ -42,23 +42,85 @@ public enum PairBasis: String, Sendable, Hashable, Codable {
     case manual
 }
 
-/// The 核查 outcomes of domain.md §5 (seed 002).
+/// Where the register finds a paired person (seed 002): among its 流动 (floating) people or its 常住
+/// (resident, household-registered) people.
+///
+/// A person counts as 常住 when their 户籍地行政区划 (`native_region`, by default the ID number's first six
+/// digits) lies in the city of the 社区 of their current stay (else of their latest stay) — for the four
+/// municipalities (11, 12, 31, 50), in the municipality: they live where their household is registered.
+/// Everybody else — 户籍 in another city, unknown, or no stay — is 流动, the same line the register's
+/// 居住证 reminder draws for "residents from another city".
+public enum RecordSource: String, Sendable, Hashable, Codable, CaseIterable {
+    /// 流动人口记录.
+    case floating
+    /// 常住人口记录.
+    case resident
+
+    /// What staff read.
+    public var label: String {
+        switch self {
+        case .floating: "流动人口"
+        case .resident: "常住人口"
+        }
+    }
+
+    /// SQL that is true when region code `nativeRegion` (a person's 户籍地) lies in the city of region code
+    /// `regionCode` (a 社区's): the same province for the municipalities 11, 12, 31 and 50, else the same
+    /// first four digits. NULL when either is NULL.
+    static func sameCitySQL(_ nativeRegion: String, _ regionCode: String) -> String {
+        """
+        (CASE WHEN substr(\(regionCode), 1, 2) IN ('11', '12', '31', '50')
+              THEN substr(\(nativeRegion), 1, 2) = substr(\(regionCode), 1, 2)
+              ELSE substr(\(nativeRegion), 1, 4) = substr(\(regionCode), 1, 4) END)
+        """
+    }
+}
+
+/// The 核查 outcomes of domain.md §5 (seed 002): 查无此人, and the two "found" outcomes (address consistent,
+/// address inconsistent) once for a person found in the 流动 records and once for one found in the 常住
+/// records, with the same rules for both twins.
 public enum CaseOutcome: String, Sendable, Hashable, Codable, CaseIterable {
     /// 查无此人: with a reason (婚出, 迁出, 死亡, 其他); 婚出/迁出 need the destination down to the township,
     /// 其他 a remark. The only outcome for a case paired with nobody.
     case notFound
-    /// 找到，地址一致: the person lives at the address asked about; the verified data are confirmed.
+    /// 流动人口，地址一致: the person lives at the address asked about; the verified data are confirmed.
     case consistent
-    /// 找到，地址不一致: the old stay is closed (人走注销) and the person re-registered at the reported address
-    /// (a new stay, registered after the case arrived), then confirmed.
+    /// 流动人口，地址不一致: the old stay is closed (人走注销) and the person re-registered at the reported
+    /// address (a new stay, registered after the case arrived), then confirmed.
     case reRegistered
+    /// 常住人口，地址一致: as ``consistent``, for a person found in the 常住 records.
+    case residentConsistent
+    /// 常住人口，地址不一致: as ``reRegistered``, for a person found in the 常住 records.
+    case residentReRegistered
 
     /// What staff read.
     public var label: String {
         switch self {
         case .notFound: "查无此人"
-        case .consistent: "地址一致，确认核实信息"
-        case .reRegistered: "地址不一致，已注销原登记并按现址重新登记"
+        case .consistent: "流动人口，地址一致，确认核实信息"
+        case .reRegistered: "流动人口，地址不一致，已注销原登记并按现址重新登记"
+        case .residentConsistent: "常住人口，地址一致，确认核实信息"
+        case .residentReRegistered: "常住人口，地址不一致，已注销原登记并按现址重新登记"
+        }
+    }
+
+    /// The records a "found" outcome is about; `nil` for 查无此人.
+    public var recordSource: RecordSource? {
+        switch self {
+        case .notFound: nil
+        case .consistent, .reRegistered: .floating
+        case .residentConsistent, .residentReRegistered: .resident
+        }
+    }
+
+    /// Whether the outcome needs the old stay closed and a new one registered before it is confirmed.
+    public var requiresReRegistration: Bool { self == .reRegistered || self == .residentReRegistered }
+
+    /// The "found" outcomes of people in `source`'s records: address consistent, then inconsistent.
+    public static func found(in source: RecordSource) -> [CaseOutcome] {
+        switch source {
+        case .floating: [.consistent, .reRegistered]
+        case .resident: [.residentConsistent, .residentReRegistered]
         }
     }
 }
@@ -87,15 +149,19 @@ public struct CaseAnswerDraft: Sendable, Hashable, Codable {
     public var destinationTownship: String?
     /// 备注 (required for 查无此人 · 其他).
     public var remark: String?
+    /// 常驻人口信息员确认 (required, and `true`, for the "found" outcomes): the verified data were signed off by
+    /// the officer in charge of the resident records before they are confirmed (seed 002).
+    public var residentOfficerConfirmed: Bool?
 
     /// An answer.
     public init(outcome: CaseOutcome?, reason: NotFoundReason? = nil, destinationRegion: String? = nil,
-                destinationTownship: String? = nil, remark: String? = nil) {
+                destinationTownship: String? = nil, remark: String? = nil, residentOfficerConfirmed: Bool? = nil) {
         self.outcome = outcome
         self.reason = reason
         self.destinationRegion = destinationRegion
         self.destinationTownship = destinationTownship
         self.remark = remark
+        self.residentOfficerConfirmed = residentOfficerConfirmed
     }
 }
 
@@ -133,6 +199,8 @@ public struct CaseFeedback: Sendable, Hashable, Codable {
     public var verifiedName: String?, verifiedAddress: String?
     /// The stay confirmed.
     public var stayUuid: UUID?
+    /// 常驻人口信息员确认 (found outcomes answered since it exists; `nil` for 查无此人 and older answers).
+    public var residentOfficerConfirmed: Bool?
     /// Who answered and when (timestamp).
     public var answeredBy: String, answeredAt: String
     /// The upstream server the feedback is queued to.
@@ -173,6 +241,8 @@ public struct VerificationCase: Sendable, Hashable, Codable {
     public var state: CaseState
     /// The paired person, how, and the 小区 the case belongs to (the person's current stay).
     public var personUuid: UUID?, pairBasis: PairBasis?, xiaoquUuid: UUID?
+    /// Where the paired person is found (流动 or 常住 records, ``RecordSource``); `nil` when paired with nobody.
+    public var recordSource: RecordSource?
     /// Every person the pairing found.
     public var candidates: [CaseCandidate]
     /// The outcomes this case may be answered with now.
@@ -265,6 +335,17 @@ public struct TodoList: Sendable, Hashable, Codable {
     public var notices: [Notice]
     /// Counts: `cases`, `overdueCases`, `unpairedCases`, `reminders`, `notices`, `total`.
     public var counts: [String: Int]
+}
+
+/// The counts of a user's to-do list without the lists: what the badge in the navigation of /desk and
+/// /police shows, cheap enough to poll (the register's reminders are not counted: they have their own tab).
+public struct TodoCounts: Sendable, Hashable, Codable {
+    /// The day they were computed for.
+    public var today: RegisterDate
+    /// Open cases of the user's scope (awaiting an answer), of which overdue, and unpaired.
+    public var cases: Int, overdueCases: Int, unpairedCases: Int
+    /// Notices the user has not read.
+    public var notices: Int
 }
 
 /// One row of the progress table (协查进度表): a requesting unit's cases received in a period.

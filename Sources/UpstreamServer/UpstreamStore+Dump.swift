@@ -77,7 +77,7 @@ extension UpstreamStore {
         public var applianceId: String
         /// The case number the feedback answers.
         public var caseNo: String
-        /// The outcome (`notFound`, `consistent`, `reRegistered`).
+        /// The outcome (`notFound`, `consistent`, `reRegistered`, `residentConsistent`, `residentReRegistered`).
         public var outcome: String
         /// 查无此人原因, when notFound.
         public var reason: String?

@@ -91,6 +91,7 @@ enum RouteRoles {
         "GET /api/v1/notices": (people, "查看通知公告"),
         "POST /api/v1/notices/{id}/read": (people, "标记通知已读"),
         "GET /api/v1/todo": (people, "查看待办事宜"),
+        "GET /api/v1/todo/counts": (people, "查看待办事宜"),
         "GET /api/v1/reports": (people, "查看通报"),
         "POST /api/v1/reports": (people, "填报通报"),
 

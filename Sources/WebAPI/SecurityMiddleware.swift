@@ -145,7 +145,10 @@ struct SessionMiddleware: RouterMiddleware {
         }
         var context = context
         do {
-            context.session = try accounts.session(token: token)
+            // A background poll (`X-Renfang-Background: 1`, the pages' to-do badge) is served but does not
+            // count as use: it never keeps an unattended session past its idle timeout.
+            let background = request.headers[WebAPI.backgroundHeader] == "1"
+            context.session = try accounts.session(token: token, keepAlive: !background)
         } catch let error as AccountError {
             throw APIError(account: error)
         }

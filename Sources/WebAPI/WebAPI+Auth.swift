@@ -10,6 +10,9 @@ extension WebAPI {
     public static let sessionCookie = "renfang_session"
     /// The header state-changing requests of a session must carry (the session's CSRF token).
     public static let csrfHeader = HTTPField.Name("X-CSRF-Token")!
+    /// A request with this header set to `1` is a page's background poll (the to-do badge): served as usual,
+    /// but it does not keep the session alive (``AccountStore/session(token:now:keepAlive:)``).
+    public static let backgroundHeader = HTTPField.Name("X-Renfang-Background")!
     /// The software version reported by `/api/v1/health`; also the .deb's version (the Makefile reads it here).
     public static let version = "0.7.0"
     /// When this process first built a router (the uptime of `/api/v1/health`).

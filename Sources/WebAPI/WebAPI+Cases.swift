@@ -4,7 +4,7 @@ import Registry
 
 extension WebAPI {
     /// 协查/核查 cases (list, one, answer, re-pair), the progress table and its export, notices (list, mark
-    /// read), the to-do list (待办事宜) with counts, and 通报. Police and desk users, cut to their scope.
+    /// read), the to-do list (待办事宜) with counts and its counts alone (the pages' badge), and 通报. Police and desk users, cut to their scope.
     static func addCaseRoutes(to api: RouterGroup<APIContext>, _ services: WebAPIServices) {
         let register = services.register
 
@@ -81,6 +81,11 @@ extension WebAPI {
             return try APIJSON.response(try await register.todo(for: actor, limit: limit))
         }
 
+        api.get("todo/counts") { _, context -> Response in
+            let actor = try context.requireActor()
+            return try APIJSON.response(try await register.todoCounts(for: actor))
+        }
+
         api.get("reports") { request, context -> Response in
             let actor = try context.requireActor()
             let limit = try request.queryInt("limit", in: 1...10_000) ?? 200
@@ -113,12 +118,14 @@ struct CaseAnswerRequest: Decodable {
     var destinationRegion: String?
     var destinationTownship: String?
     var remark: String?
+    var residentOfficerConfirmed: Bool?
 
     func draft() throws -> CaseAnswerDraft {
         var outcomeValue: CaseOutcome?
         if let outcome, !outcome.isEmpty {
             guard let value = CaseOutcome(rawValue: outcome) else {
-                throw APIError.invalid(field: "outcome", "\"核查结果\"的取值无效（notFound、consistent 或 reRegistered）")
+                let values = CaseOutcome.allCases.map(\.rawValue).joined(separator: "、")
+                throw APIError.invalid(field: "outcome", "\"核查结果\"的取值无效（\(values)）")
             }
             outcomeValue = value
         }
@@ -130,7 +137,8 @@ struct CaseAnswerRequest: Decodable {
             reasonValue = value
         }
         return CaseAnswerDraft(outcome: outcomeValue, reason: reasonValue, destinationRegion: destinationRegion,
-                               destinationTownship: destinationTownship, remark: remark)
+                               destinationTownship: destinationTownship, remark: remark,
+                               residentOfficerConfirmed: residentOfficerConfirmed)
     }
 }
 

@@ -87,6 +87,15 @@ struct AccountStoreTests {
         #expect(try w.accounts.session(token: idle) != nil, "the last use moved the idle deadline")
         w.clock.advance(30 * 60 + 1)
         #expect(try w.accounts.session(token: idle) == nil, "idle for 30 minutes")
+        // A background poll (keepAlive: false) is answered but does not move the idle deadline.
+        let (polled, _) = try w.accounts.login(user: "police1", password: "correct horse 1", address: nil)
+        w.clock.advance(20 * 60)
+        let seen = try #require(try w.accounts.session(token: polled, keepAlive: false))
+        #expect(seen.expiresAt == w.clock.now.addingTimeInterval(10 * 60), "still the deadline of the last real use")
+        w.clock.advance(9 * 60)
+        #expect(try w.accounts.session(token: polled, keepAlive: false) != nil)
+        w.clock.advance(60 + 1)
+        #expect(try w.accounts.session(token: polled, keepAlive: false) == nil, "polled all along, idle for 30 minutes")
         // Absolute: 12 hours however busy.
         let (busy, _) = try w.accounts.login(user: "police1", password: "correct horse 1", address: nil)
         for _ in 0..<(12 * 4 - 1) {

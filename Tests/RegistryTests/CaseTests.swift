@@ -43,7 +43,9 @@ struct CaseTests {
         #expect(found.xiaoquUuid == world.xiaoquA.uuid)
         #expect(found.candidates.map(\.personUuid) == [zhang.person.uuid])
         #expect(found.idNumber == Fixtures.zhangWei.idNumber && found.idNumberMasked != Fixtures.zhangWei.idNumber)
-        #expect(found.allowedOutcomes == CaseOutcome.allCases)
+        // 张伟's 户籍 (110105) is the 社区's county: found in the 常住 records, so the 常住 twins are offered.
+        #expect(found.recordSource == .resident)
+        #expect(found.allowedOutcomes == [.notFound, .residentConsistent, .residentReRegistered])
         // Sealed at rest: no plaintext ID number in the table.
         let stored = try await world.store.database.read { db in
             try Row.fetchOne(db, sql: "SELECT * FROM verification_case")!
@@ -75,22 +77,30 @@ struct CaseTests {
         let uuid = try await Self.receive(world, Self.message("HC-3", Fixtures.wangFang))
         var found = try await world.store.verificationCase(uuid, for: world.deskA)
         #expect(found.state == .unpaired && found.personUuid == nil && found.candidates.isEmpty)
-        #expect(found.allowedOutcomes == [.notFound])
+        #expect(found.allowedOutcomes == [.notFound] && found.recordSource == nil)
         // Seen by every case handler of the box (it belongs to no 小区 yet).
         #expect(try await world.store.cases(for: world.deskB).map(\.uuid) == [uuid])
-        for outcome in [CaseOutcome.consistent, .reRegistered] {
+        for outcome in CaseOutcome.allCases where outcome != .notFound {
             await expectFieldError("case.unpaired", on: .person) {
-                _ = try await world.store.answerCase(uuid, CaseAnswerDraft(outcome: outcome), by: world.deskA)
+                _ = try await world.store.answerCase(uuid, CaseAnswerDraft(outcome: outcome, residentOfficerConfirmed: true), by: world.deskA)
             }
         }
-        // Registered now, then re-paired: the found outcomes open up.
+        // Registered now: the registration pairs the case by itself (no 重新配对), in its 小区; the found
+        // outcomes of the 流动 records open up (王芳's 户籍 is in Shanghai).
         let wang = try await world.registerCard(Fixtures.wangFang, into: world.houseA3)
-        found = try await world.store.repairCase(uuid, by: world.deskA)
-        #expect(found.state == .paired && found.personUuid == wang.person.uuid && found.xiaoquUuid == world.xiaoquA.uuid)
+        found = try await world.store.verificationCase(uuid, for: world.deskA)
+        #expect(found.state == .paired && found.pairBasis == .idNumber)
+        #expect(found.personUuid == wang.person.uuid && found.xiaoquUuid == world.xiaoquA.uuid)
+        #expect(found.recordSource == .floating && found.allowedOutcomes == [.notFound, .consistent, .reRegistered])
+        #expect(try world.count("audit_log", "action = 'case.autoPair' AND target_uuid = '\(uuid.uuidString.lowercased())'") == 1)
         // Now out of the desk of B's sight.
         #expect(try await world.store.cases(for: world.deskB).isEmpty)
-        found = try await world.store.answerCase(uuid, CaseAnswerDraft(outcome: .consistent, remark: "入户核实"), by: world.deskA)
-        #expect(found.state == .answered && found.feedback?.outcome == .consistent)
+        // The manual 重新配对 stays, and keeps the pairing.
+        found = try await world.store.repairCase(uuid, by: world.deskA)
+        #expect(found.state == .paired && found.personUuid == wang.person.uuid)
+        found = try await world.store.answerCase(uuid, CaseAnswerDraft(outcome: .consistent, remark: "入户核实", residentOfficerConfirmed: true),
+                                                 by: world.deskA)
+        #expect(found.state == .answered && found.feedback?.outcome == .consistent && found.feedback?.residentOfficerConfirmed == true)
         #expect(found.feedback?.verifiedName == Fixtures.wangFang.name && found.feedback?.addressee == "bureau")
     }
 
@@ -136,17 +146,18 @@ struct CaseTests {
         #expect(try world.count("audit_log", "action = 'case.answer'") >= 2)
     }
 
-    @Test("地址不一致: the old stay must be closed and a new one registered after the case arrived before it is confirmed")
-    func reRegisteredNeedsCheckOutAndNewStay() async throws {
+    @Test("地址不一致: the old stay must be closed and a new one registered after the case arrived before it is confirmed — 流动 and 常住 alike",
+          arguments: [(Fixtures.liNa, CaseOutcome.reRegistered), (Fixtures.zhangWei, CaseOutcome.residentReRegistered)])
+    func reRegisteredNeedsCheckOutAndNewStay(person: Fixtures.SyntheticPerson, outcome: CaseOutcome) async throws {
         let clock = TestClock()
         let world = try await TestRegister.make(clock: clock)
         defer { world.close() }
-        let zhang = try await world.registerCard(Fixtures.zhangWei, into: world.houseA1)
+        let zhang = try await world.registerCard(person, into: world.houseA1)
         clock.advance(seconds: 60)
-        let uuid = try await Self.receive(world, Self.message("HC-5", Fixtures.zhangWei))
+        let uuid = try await Self.receive(world, Self.message("HC-5", person))
         clock.advance(seconds: 60)
         let error = await registryError {
-            _ = try await world.store.answerCase(uuid, CaseAnswerDraft(outcome: .reRegistered), by: world.deskA)
+            _ = try await world.store.answerCase(uuid, CaseAnswerDraft(outcome: outcome, residentOfficerConfirmed: true), by: world.deskA)
         }
         #expect(error?.has("case.oldStayOpen", on: .stay) == true)
         #expect(error?.has("case.notReRegistered", on: .stay) == true)
@@ -155,8 +166,8 @@ struct CaseTests {
         _ = try await world.store.checkOut(stay: zhang.stay.uuid, DepartureDraft(departureDate: TestRegister.today, reason: "迁出本房屋"),
                                            by: world.deskA)
         _ = try await world.store.checkIn(person: zhang.person.uuid, into: world.houseA2.uuid, stay: Fixtures.stay, by: world.deskA)
-        let answered = try await world.store.answerCase(uuid, CaseAnswerDraft(outcome: .reRegistered), by: world.deskA)
-        #expect(answered.feedback?.outcome == .reRegistered && answered.feedback?.verifiedAddress == world.houseA2.address)
+        let answered = try await world.store.answerCase(uuid, CaseAnswerDraft(outcome: outcome, residentOfficerConfirmed: true), by: world.deskA)
+        #expect(answered.feedback?.outcome == outcome && answered.feedback?.verifiedAddress == world.houseA2.address)
     }
 
     @Test("overdue: past the deadline in Shanghai days, in the to-do list with counts per scope")
@@ -205,13 +216,13 @@ struct CaseTests {
         let a = try await Self.receive(world, Self.message("HC-9", Fixtures.zhangWei, deadline: "2025-06-10", unit: "甲分局"))
         let b = try await Self.receive(world, Self.message("HC-10", Self.nobody, deadline: "2025-06-20", unit: "甲分局"))
         try await Self.receive(world, Self.message("HC-11", Fixtures.liNa, deadline: "2025-06-01", unit: "乙县公安局"))
-        _ = try await world.store.answerCase(a, CaseAnswerDraft(outcome: .consistent), by: world.deskA)
+        _ = try await world.store.answerCase(a, CaseAnswerDraft(outcome: .residentConsistent, residentOfficerConfirmed: true), by: world.deskA)
         _ = try await world.store.answerCase(b, CaseAnswerDraft(outcome: .notFound, reason: .died), by: world.deskA)
         let progress = try await world.store.caseProgress(from: RegisterDate("2025-06-01")!, to: RegisterDate("2025-06-30")!,
                                                           for: world.policeS1)
         let jia = try #require(progress.rows.first { $0.unit == "甲分局" })
         #expect(jia.received == 2 && jia.answered == 2 && jia.open == 0 && jia.overdue == 1)
-        #expect(jia.byOutcome == ["consistent": 1, "notFound": 1, "reRegistered": 0])
+        #expect(jia.byOutcome == ["residentConsistent": 1, "notFound": 1, "consistent": 0, "reRegistered": 0, "residentReRegistered": 0])
         let yi = try #require(progress.rows.first { $0.unit == "乙县公安局" })
         #expect(yi.received == 1 && yi.answered == 0 && yi.open == 1 && yi.overdue == 1)
         #expect(progress.total.received == 3 && progress.total.overdue == 2)

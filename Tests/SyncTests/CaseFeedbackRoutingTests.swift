@@ -23,7 +23,7 @@ struct CaseFeedbackRoutingTests {
                                               address: "演示路1号", items: [], deadline: "2099-01-01", unit: "省厅流管总队"),
                                   source: "province", messageId: "m-1", in: db)
         }
-        _ = try await store.answerCase(uuid, CaseAnswerDraft(outcome: .consistent), by: world.demo.actor)
+        _ = try await store.answerCase(uuid, CaseAnswerDraft(outcome: .residentConsistent, residentOfficerConfirmed: true), by: world.demo.actor)
         let destinations = {
             try store.database.read { db in
                 try String.fetchAll(db, sql: """

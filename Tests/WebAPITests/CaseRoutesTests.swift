@@ -158,13 +158,29 @@ struct CaseRoutesTests {
                                                                      "destinationTownship": "蛇口街道"]))
             #expect(response.status == .ok)
 
-            // The paired case: confirmed; a second answer is 409.
+            // The paired case: the resident's 户籍 is the 社区's, so only the 常住 twins are offered; the 流动 twin is
+            // refused naming 核查结果, a found outcome without 常驻人口信息员确认 naming that.
+            #expect(paired["recordSource"] as? String == "resident")
+            #expect(paired["allowedOutcomes"] as? [String] == ["notFound", "residentConsistent", "residentReRegistered"])
             response = try await client.execute(uri: "/api/v1/cases/\(pairedId)/answer", method: .post, headers: login.headers(),
-                                                body: TestJSON.body(["outcome": "consistent", "remark": "入户核实无误"]))
+                                                body: TestJSON.body(["outcome": "consistent", "residentOfficerConfirmed": true]))
+            #expect(response.status == .badRequest)
+            error = try TestJSON.error(response.body)
+            #expect(error["field"] as? String == "caseOutcome" && (error["message"] as? String ?? "").contains("常住人口"))
+            response = try await client.execute(uri: "/api/v1/cases/\(pairedId)/answer", method: .post, headers: login.headers(),
+                                                body: TestJSON.body(["outcome": "residentConsistent", "residentOfficerConfirmed": false]))
+            #expect(response.status == .badRequest)
+            error = try TestJSON.error(response.body)
+            #expect(error["field"] as? String == "residentOfficerConfirmed" && (error["message"] as? String ?? "").contains("常驻人口信息员确认"))
+            // Confirmed; a second answer is 409.
+            response = try await client.execute(uri: "/api/v1/cases/\(pairedId)/answer", method: .post, headers: login.headers(),
+                                                body: TestJSON.body(["outcome": "residentConsistent", "remark": "入户核实无误",
+                                                                     "residentOfficerConfirmed": true]))
             #expect(response.status == .ok, "\(String(buffer: response.body))")
             let answered = try TestJSON.object(response.body)
             #expect(answered["state"] as? String == "answered")
             #expect((answered["feedback"] as? [String: Any])?["addressee"] as? String == "bureau")
+            #expect((answered["feedback"] as? [String: Any])?["residentOfficerConfirmed"] as? Bool == true)
             response = try await client.execute(uri: "/api/v1/cases/\(pairedId)/answer", method: .post, headers: login.headers(),
                                                 body: TestJSON.body(["outcome": "consistent"]))
             let conflictCode = try TestJSON.error(response.body)["code"] as? String
@@ -175,6 +191,8 @@ struct CaseRoutesTests {
                                                                         method: .get, headers: login.headers()).body)
             let total = try #require(progress["total"] as? [String: Any])
             #expect(total["received"] as? Int == 2 && total["answered"] as? Int == 2 && total["overdue"] as? Int == 1)
+            #expect(total["byOutcome"] as? [String: Int] == ["notFound": 1, "consistent": 0, "reRegistered": 0, "residentConsistent": 1,
+                                                             "residentReRegistered": 0])
             let csv = try await client.execute(uri: "/api/v1/case-progress/export?from=2000-01-01&to=2099-12-31&format=csv",
                                                method: .get, headers: login.headers())
             #expect(csv.status == .ok && String(buffer: csv.body).contains("某某市公安局某某分局"))
@@ -191,6 +209,8 @@ struct CaseRoutesTests {
         let feedback = try bureau.server.store.caseFeedback(applianceId: Self.appliance)
         #expect(feedback.map(\.caseNo).sorted() == ["HC-E2E-1", "HC-E2E-2"], "each case's feedback exactly once")
         #expect(feedback.first { $0.caseNo == "HC-E2E-2" }?.reason == "迁出")
+        let confirmed = try #require(feedback.first { $0.caseNo == "HC-E2E-1" })
+        #expect(confirmed.outcome == "residentConsistent" && confirmed.payload.contains(#""resident_officer_confirmed":1"#))
         #expect(try bureau.server.store.records().count == before + 2)
         #expect(try province.server.store.caseFeedback().isEmpty, "the feedback goes to the unit that asked, nowhere else")
         let status = try await system.status()

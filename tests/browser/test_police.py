@@ -6,7 +6,7 @@ import time
 from selenium.webdriver.common.by import By
 
 from harness import BrowserTest, SIZES
-from staff_helpers import rows, text_of, wait_text, click
+from staff_helpers import click, fetch_json, rows, text_of, wait_text
 
 
 class PoliceTest(BrowserTest):
@@ -77,8 +77,16 @@ class PoliceTest(BrowserTest):
         self.assertIn("HC-DEMO-0003", text_of(d, "#cases-table") + text_of(d, "#answered-table"))
         self.assertIn("协查案件", text_of(d, "#cases-summary"))
         wait_text(self, d, "#notices-table", "停水通知")
+        # The to-do badge in the navigation: the station's open cases plus this officer's unread notices.
+        badge = lambda: d.execute_script("const b = document.getElementById('todo-badge'); return b ? b.dataset.total : null")
+        counts = fetch_json(d, "/api/v1/todo/counts")
+        total = counts["cases"] + counts["notices"]
+        self.wait(d, lambda d: badge() == str(total), f"the badge shows {total}")
+        self.assertIsNotNone(d.find_element(By.CSS_SELECTOR, "#nav #tab-cases #todo-badge"))
         unread = [b for b in d.find_elements(By.CSS_SELECTOR, "#notices-table button") if b.text == "标记已读"]
         if unread:
             unread[0].click()
             wait_text(self, d, "#status", "已标记为已读")
+            # Read: one notice fewer on the badge, at once.
+            self.wait(d, lambda d: badge() == str(total - 1), f"the badge drops to {total - 1}")
         self.shot(d, "cases-and-notices")

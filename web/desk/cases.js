@@ -3,9 +3,17 @@
 // required fields, refused by the register naming the field), re-pairing, notices, and the progress table.
 import { api, formatDate, formatDateTime, today, daysBefore } from './net.js';
 import { h, fill, say, errorText, makeForm, makeTable, openDialog, button, compact } from './ui.js';
+import { showTodoCounts, todoChanged } from './badge.js';
 
 const STATES = { paired: '已配对', unpaired: '未配对', answered: '已反馈', new: '新收到' };
-const OUTCOMES = { notFound: '查无此人', consistent: '地址一致，确认核实信息', reRegistered: '地址不一致，已注销原登记并按现址重新登记' };
+const OUTCOMES = {
+  notFound: '查无此人',
+  consistent: '流动人口，地址一致，确认核实信息',
+  reRegistered: '流动人口，地址不一致，已注销原登记并按现址重新登记',
+  residentConsistent: '常住人口，地址一致，确认核实信息',
+  residentReRegistered: '常住人口，地址不一致，已注销原登记并按现址重新登记',
+};
+const SOURCES = { floating: '流动人口', resident: '常住人口' };
 const REASONS = ['婚出', '迁出', '死亡', '其他'];
 const SEX = { 0: '未知', 1: '男', 2: '女', 9: '未说明' };
 const LEVELS = { info: '一般', warning: '重要', urgent: '紧急' };
@@ -22,6 +30,7 @@ export async function renderCases(panel) {
   const answered = await api.get('/api/v1/cases', { state: 'answered', limit: '50' });
   const notices = await api.get('/api/v1/notices');
   const n = todo.counts || {};
+  showTodoCounts(n);
   const reload = () => renderCases(panel).catch((error) => say(errorText(error), 'error'));
   fill(panel,
     h('h2', { text: '待办事宜' }),
@@ -46,6 +55,7 @@ export async function renderCases(panel) {
       { label: '收到', value: (x) => formatDateTime(x.receivedAt) },
       { label: '', value: (x) => (x.read ? '已读' : button('标记已读', async () => {
         await api.post('/api/v1/notices/' + x.uuid + '/read');
+        todoChanged();
         say('已标记为已读', 'ok');
         reload();
       }, { id: 'notice-read-' + x.uuid })) },
@@ -72,6 +82,7 @@ async function caseDialog(uuid, done) {
       ['出生日期', formatDate(c.birthDate)], ['身份号码', c.idNumberMasked || '—'], ['协查地址', c.address],
       ['协查项目', (c.items || []).join('、') || '—'], ['反馈期限', formatDate(c.deadline) + '（' + due(c) + '）'],
       ['配对', (STATES[c.state] || c.state) + (c.pairBasis ? '（' + ({ idNumber: '身份号码', nameSexBirth: '姓名+性别+出生日期', manual: '人工' }[c.pairBasis]) + '）' : '')],
+      ['人员来源', SOURCES[c.recordSource] || '—'],
       ['备注', c.note || '—'],
     ].map(([k, v]) => [h('dt', { text: k }), h('dd', { text: v })])),
     h('h3', { text: '配对候选人' }),
@@ -80,13 +91,14 @@ async function caseDialog(uuid, done) {
       { label: '出生日期', value: (p) => formatDate(p.birthDate) }, { label: '现住址', value: (p) => p.currentAddress || '—' },
       { label: '', value: (p) => (c.state !== 'answered' && p.personUuid !== c.personUuid
         ? button('配对此人', () => repair({ person: p.personUuid })) : (p.personUuid === c.personUuid ? '已配对' : '')) },
-    ], c.candidates || [], { id: 'case-candidates', empty: '登记库中没有找到此人：只能答复“查无此人”，或先登记此人再重新配对' }));
+    ], c.candidates || [], { id: 'case-candidates', empty: '登记库中没有找到此人：只能答复“查无此人”，或先登记此人（登记后自动配对）' }));
   if (c.feedback) {
     const f = c.feedback;
     content.append(h('h3', { text: '反馈' }), h('dl', { class: 'facts', id: 'case-feedback' }, [
       ['核查结果', OUTCOMES[f.outcome] || f.outcome], ['查无此人原因', f.reason || '—'],
       ['去向', [f.destinationRegion, f.destinationTownship].filter(Boolean).join(' ') || '—'], ['核实地址', f.verifiedAddress || '—'],
-      ['备注', f.remark || '—'], ['反馈人', f.answeredBy + '，' + formatDateTime(f.answeredAt)],
+      ['备注', f.remark || '—'], ['常驻人口信息员确认', f.residentOfficerConfirmed ? '已确认' : '—'],
+      ['反馈人', f.answeredBy + '，' + formatDateTime(f.answeredAt)],
     ].map(([k, v]) => [h('dt', { text: k }), h('dd', { text: v })])));
   } else {
     const allowed = c.allowedOutcomes || [];
@@ -98,10 +110,13 @@ async function caseDialog(uuid, done) {
         { key: 'destinationRegion', label: '婚出地/迁出地行政区划', hint: '6 位代码，婚出、迁出时必填' },
         { key: 'destinationTownship', label: '婚出地/迁出地乡镇（街道）', hint: '婚出、迁出时必填' },
         { key: 'remark', label: '备注', type: 'textarea', hint: '原因为“其他”时必填' },
+        { key: 'residentOfficerConfirmed', label: '常驻人口信息员确认', type: 'checkbox',
+          hint: '确认核实信息（找到此人的各项结果）前，须经常驻人口信息员签字确认后勾选' },
       ],
       extraButtons: [button('重新配对', () => repair({}), { id: 'case-repair' })],
       onSubmit: async (values) => {
         await api.post('/api/v1/cases/' + c.uuid + '/answer', compact(values));
+        todoChanged();
         dlg.close();
         say('已反馈：' + c.caseNo, 'ok');
         done();
@@ -113,6 +128,7 @@ async function caseDialog(uuid, done) {
   async function repair(body) {
     try {
       const again = await api.post('/api/v1/cases/' + c.uuid + '/repair', body);
+      todoChanged();
       dlg.close();
       say('重新配对：' + (STATES[again.state] || again.state), again.state === 'paired' ? 'ok' : 'info');
       done();

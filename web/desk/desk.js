@@ -6,6 +6,7 @@ import { placeTree, housesOf, findHouse, housePicker, invalidatePlaces } from '.
 import { renderStatistics } from './stats.js';
 import { exportSection, KINDS } from './exports.js';
 import { renderCases } from './cases.js';
+import { todoBadge } from './badge.js';
 
 const RENTAL = { 0: '未出租', 1: '出租', 2: '部分出租' };
 const DOCUMENT_TYPES = [['1', '居民身份证'], ['2', '港澳台居民居住证'], ['3', '外国人永久居留身份证（2017版）'], ['4', '外国人永久居留身份证（2023版）'], ['9', '其他证件']];
@@ -41,6 +42,7 @@ staffPage({
       { id: 'import', label: '导入导出', render: renderImport },
       { id: 'stats', label: '统计', render: (panel) => renderStatistics(panel, { levels: ['xiaoqu', 'building', 'house'] }) },
     ]);
+    todoBadge(nav, 'cases');
   },
 });
 

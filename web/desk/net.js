@@ -25,6 +25,8 @@ async function request(path, query, options) {
 
 export const api = {
   get: (path, query) => request(path, query, {}),
+  /** A background GET (a poll, e.g. the to-do badge): answered as usual, but it does not keep the session alive. */
+  poll: (path, query) => request(path, query, { headers: { 'X-Renfang-Background': '1' } }),
   post: (path, body) => request(path, null, { method: 'POST', body: body || {} }),
   put: (path, body) => request(path, null, { method: 'PUT', body }),
   /** POSTs a file (File/Blob) as the request body. */

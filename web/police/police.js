@@ -8,6 +8,7 @@ import { xiaoqus } from '../desk/places.js';
 import { renderStatistics } from '../desk/stats.js';
 import { exportSection } from '../desk/exports.js';
 import { renderCases } from '../desk/cases.js';
+import { todoBadge } from '../desk/badge.js';
 import { alarm, enableSound, soundEnabled } from './sound.js';
 
 const STATE_LABELS = { new: '新预警', acknowledged: '已签收', dispatched: '已派警', closed: '已结束' };
@@ -36,6 +37,7 @@ staffPage({
       { id: 'health', label: '运行状态', render: renderHealth },
       { id: 'export', label: '导出', render: async (panel) => fill(panel, await exportSection({ maskByDefault: false })) },
     ], { onShow: (tab) => { if (tab.id !== 'alerts') renderAlerts = null; } });
+    todoBadge(nav, 'cases');
   },
 });
 
