@@ -93,6 +93,8 @@ public final class Daemon: Sendable {
                               metadata: ["destination": "\(destination)", "records": "\(count)"])
             }
         }
+        // Checkpoints run in the maintenance service, not inside a commit.
+        try register.deferCheckpoints()
         accounts = try AccountStore(register: register)
         try fm.createDirectory(atPath: configuration.watchlistDirectory, withIntermediateDirectories: true,
                                attributes: [.posixPermissions: 0o700])

@@ -10,7 +10,9 @@ import ServiceLifecycle
 /// automatic cancellation of expired stays (their reminders) and applies the retention periods (card reads,
 /// sessions); all of it until graceful shutdown. Between the minutes, a card read (on the bus) or a write
 /// through the API refreshes the occupancy within a fraction of a second, so the big screen follows what
-/// happens.
+/// happens. Every second it checkpoints the register's write-ahead log from a connection of its own, so no
+/// commit (a card read with its alert, a registration) pays for a checkpoint
+/// (``RegisterStore/deferCheckpoints(toPages:)``).
 final class MaintenanceService: Service, CustomStringConvertible, Sendable {
     let daemon: Daemon
     let interval: Duration
@@ -27,6 +29,7 @@ final class MaintenanceService: Service, CustomStringConvertible, Sendable {
         try? await cancelWhenGracefulShutdown {
             try await withThrowingDiscardingTaskGroup { group in
                 group.addTask { await self.refreshOnRequest() }
+                group.addTask { try await self.checkpoints() }
                 group.addTask { await self.requestOnCardReads() }
                 group.addTask { try await self.minutely() }
             }
@@ -39,6 +42,27 @@ final class MaintenanceService: Service, CustomStringConvertible, Sendable {
             if Task.isCancelled { break }
             try? await Task.sleep(for: .milliseconds(150))
             await daemon.publishOccupancy()
+        }
+    }
+
+    /// The register's WAL checkpoints, every second, off the cooperative pool (they write and fsync the
+    /// database file). A failure is logged; the writer's own checkpoint past 10,000 pages is the safety net.
+    func checkpoints() async throws {
+        let register = daemon.register
+        var failing = false
+        while !Task.isCancelled {
+            try await Task.sleep(for: .seconds(1))
+            let result: Result<CheckpointResult, any Error> = await withCheckedContinuation { continuation in
+                DispatchQueue.global().async { continuation.resume(returning: Result { try register.checkpoint() }) }
+            }
+            switch result {
+            case .success:
+                if failing { logger.notice("register checkpoints work again") }
+                failing = false
+            case let .failure(error):
+                if !failing { logger.warning("register checkpoint failed", metadata: ["error": "\(error)"]) }
+                failing = true
+            }
         }
     }
 

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Logging
+import Synchronization
 
 /// The 以房管人 register: one SQLite database (GRDB `DatabasePool`, WAL, foreign keys on,
 /// `synchronous=FULL` asserted at open), sensitive columns encrypted under the data key, every write one
@@ -16,6 +17,8 @@ public final class RegisterStore: Sendable {
     let options: Options
     /// Occupancy reports computed, reused while the counted tables are unchanged.
     let statisticsCache = StatisticsCache()
+    /// The connection of ``checkpoint()``, opened on first use.
+    let checkpointer = Mutex<DatabaseQueue?>(nil)
     static let logger = Logger(label: "renfang.registry")
 
     init(path: String, writer: DatabasePool, cipher: DataCipher, options: Options) {
@@ -34,6 +37,10 @@ public final class RegisterStore: Sendable {
 
     /// Closes the database.
     public func close() throws {
+        try checkpointer.withLock { queue in
+            try queue?.close()
+            queue = nil
+        }
         try writer.close()
     }
 
