@@ -2,7 +2,7 @@ import GRDB
 import Synchronization
 
 /// Occupancy reports already computed, per role and query, valid while the register's
-/// `register_generation` (schema v6) is unchanged.
+/// `register_generation` (migration v7) is unchanged.
 ///
 /// Statistics are recomputed from the stays (milliseconds of CPU for a community), while the pages and
 /// the big screen ask for the same few reports again and again and the register changes far less often.
@@ -29,7 +29,7 @@ final class StatisticsCache: Sendable {
     init() {}
 
     /// The generation of the snapshot `db` reads, or nil when the register has no counter (a database
-    /// not yet migrated to v6: nothing is cached then).
+    /// not yet migrated to v7: nothing is cached then).
     static func generation(_ db: Database) -> Int64? {
         try? Int64.fetchOne(db.cachedStatement(sql: "SELECT value FROM register_generation WHERE id = 1"))
     }

@@ -26,8 +26,8 @@ extension SyncRouting {
     /// action `sync.backfill`, the row as it is now), in kind order (places before houses before people),
     /// so a register filled before sync was configured reaches the upstream servers whole. Returns the
     /// number of records queued that way per destination. `progress` is called after every 1,000 records
-    /// queued and after each kind, with the number of records queued so far (renfangd extends systemd's start timeout with it: a large register
-    /// takes a while).
+    /// queued and after each kind, with the number of records queued so far (renfangd extends systemd's
+    /// start timeout with it: a large register takes a while).
     @discardableResult
     public static func store(_ configuration: SyncConfiguration?, in writer: any DatabaseWriter,
                              now: Date = Date(), progress: ((Int) -> Void)? = nil) throws -> [String: Int] {
