@@ -61,6 +61,8 @@ public final class Daemon: Sendable {
         self.configuration = configuration
         self.logger = logger
         self.prometheus = prometheus
+        let notifier = SystemdNotifier(environment: environment)
+        self.notifier = notifier
         let fm = FileManager.default
         try fm.createDirectory(atPath: configuration.dataDirectory, withIntermediateDirectories: true,
                                attributes: [.posixPermissions: 0o700])
@@ -77,13 +79,12 @@ public final class Daemon: Sendable {
             syncConfiguration.outboxRetentionDays = configuration.retention.acknowledgedOutboxDays
             // The backfill of a new destination queues every record of the register before READY=1: as
             // long as it progresses, systemd is asked for more time (at most every 5 s, 60 s each).
-            let starting = SystemdNotifier(environment: environment)
             var lastExtended = ContinuousClock.now - .seconds(5)
             let system = try SyncSystem.open(registerPath: configuration.databasePath, keyFile: configuration.keyFile,
                                              configuration: syncConfiguration) { queued in
                 guard ContinuousClock.now - lastExtended >= .seconds(5) else { return }
                 lastExtended = .now
-                starting.extendStartTimeout(by: 60, status: "正在将登记库中已有的记录补传到新的上级平台（已排队 \(queued) 条）")
+                notifier.extendStartTimeout(by: 60, status: "正在将登记库中已有的记录补传到新的上级平台（已排队 \(queued) 条）")
                 logger.info("backfill of a new destination", metadata: ["queued": "\(queued)"])
             }
             sync = system
@@ -116,7 +117,6 @@ public final class Daemon: Sendable {
         let sources = readerSources ?? configuration.readers.discoveryOptions.sources(
             session: configuration.readers.sessionConfiguration, logger: Logger(label: "renfang.readers"))
         readers = ReaderService(manager: ReaderManager(sources: sources), pipeline: pipeline, bus: bus)
-        notifier = SystemdNotifier(environment: environment)
     }
 
     /// The HTTP port once the server listens (the configured one, or the kernel's pick for port 0).

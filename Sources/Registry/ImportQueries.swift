@@ -28,9 +28,14 @@ enum ImportQueries {
 
     /// Whether the person has an active stay in this house.
     static func hasActiveStay(_ db: Database, personId: Int64, houseId: Int64) throws -> Bool {
-        try Bool.fetchOne(db.cachedStatement(sql: """
-            SELECT 1 FROM stay WHERE person_id = ? AND house_id = ? AND departure_date IS NULL LIMIT 1
-            """), arguments: [personId, houseId]) == true
+        try activeStayId(db, personId: personId, houseId: houseId) != nil
+    }
+
+    /// The person's active stay in this house, if they live there.
+    static func activeStayId(_ db: Database, personId: Int64, houseId: Int64) throws -> Int64? {
+        try Int64.fetchOne(db.cachedStatement(sql: """
+            SELECT id FROM stay WHERE person_id = ? AND house_id = ? AND departure_date IS NULL LIMIT 1
+            """), arguments: [personId, houseId])
     }
 
     /// The stay of the person in the house that started on this date.

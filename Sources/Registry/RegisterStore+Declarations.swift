@@ -59,9 +59,7 @@ extension RegisterStore {
     func activeStay(_ db: Database, idNumber: String?, house: UUID, scope: Scope) throws -> (person: Int64, stay: Int64)? {
         guard let personId = try personId(db, idNumber: idNumber),
               let houseRow = try Lookup.house(db, house, scope),
-              let stayId = try Int64.fetchOne(db.cachedStatement(sql: """
-                  SELECT id FROM stay WHERE person_id = ? AND house_id = ? AND departure_date IS NULL
-                  """), arguments: [personId, houseRow["id"] as Int64])
+              let stayId = try ImportQueries.activeStayId(db, personId: personId, houseId: houseRow["id"])
         else { return nil }
         return (personId, stayId)
     }

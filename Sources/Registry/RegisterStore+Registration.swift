@@ -132,8 +132,7 @@ extension RegisterStore {
 
     /// `stay.duplicateActive` when the person already lives in this house.
     func checkNoActiveStay(_ db: Database, personId: Int64, houseId: Int64, check: inout Checker) throws {
-        if try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM stay WHERE person_id = ? AND house_id = ? AND departure_date IS NULL"),
-                             arguments: [personId, houseId]) == true {
+        if try ImportQueries.hasActiveStay(db, personId: personId, houseId: houseId) {
             check.add(FieldError(code: "stay.duplicateActive", field: .house,
                                  message: "该人员已在此\"房屋\"登记在住，不能重复登记"))
         }

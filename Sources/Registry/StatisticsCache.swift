@@ -58,7 +58,7 @@ final class StatisticsCache: Sendable {
         }
     }
 
-    /// Reports served from the cache and computed, since start (for tests and the metrics).
+    /// Reports served from the cache and computed, since start (for the tests).
     var counts: (hits: Int, misses: Int) {
         state.withLock { ($0.hits, $0.misses) }
     }
