@@ -250,6 +250,32 @@ final class LoadedList: @unchecked Sendable {
         self.lengths = lengths
         fd = open(url.path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw WatchlistError(.storage, "无法打开名单文件 \(url.path)") }
+        Self.activatePageCache(fd)
+    }
+
+    /// Reads every page of the file twice, one page per read, so that the kernel moves each page to its
+    /// active list now rather than during a lookup.
+    ///
+    /// A buffered read of a page that was already read once since it entered the cache activates it. The
+    /// kernel (classic LRU) does that in per-CPU batches of 31 pages, and the read that fills a batch
+    /// moves the 31 pages under the LRU lock, about 9 µs on the appliance. Without this, about one lookup
+    /// in 31 after a load (every first record read of a page) paid that: `pread` p99 9–17 µs against
+    /// p50 1.4 µs (watchlist-bench). `posix_fadvise(WILLNEED)` brings pages in without activating them,
+    /// and one page per read is needed because a larger read marks only part of its pages. Active pages
+    /// are also the last the kernel reclaims, so a hit rarely waits on the disk. Costs about 80 ms per
+    /// 150 MB (1,000,000 records) at load; pages already active (a reload) cost only the reads.
+    static func activatePageCache(_ fd: Int32) {
+        let page = max(4096, sysconf(Int32(_SC_PAGESIZE)))
+        withUnsafeTemporaryAllocation(byteCount: page, alignment: page) { buffer in
+            for _ in 0..<2 {
+                var offset: off_t = 0
+                while true {
+                    let n = pread(fd, buffer.baseAddress, page, offset)
+                    if n <= 0 { break }
+                    offset += off_t(n)
+                }
+            }
+        }
     }
 
     deinit { close(fd) }
