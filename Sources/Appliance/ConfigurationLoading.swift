@@ -246,6 +246,7 @@ extension RenfangConfiguration {
             destination.idlePollInterval = d.double("idle_poll_interval", default: destination.idlePollInterval, range: 0.01...3600, unit: " 秒")
             destination.inboxInterval = d.double("inbox_interval", default: destination.inboxInterval, range: 0...86_400, unit: " 秒")
             destination.reconcileInterval = d.double("reconcile_interval", default: destination.reconcileInterval, range: 0...604_800, unit: " 秒")
+            destination.linger = d.double("linger", default: destination.linger, range: 0...10, unit: " 秒")
             sync.destinations.append(destination)
         }
         // The Sync module's own check, as a safety net for anything above that it knows better.

@@ -10,9 +10,9 @@ import ServiceLifecycle
 /// automatic cancellation of expired stays (their reminders) and applies the retention periods (card reads,
 /// sessions); all of it until graceful shutdown. Between the minutes, a card read (on the bus) or a write
 /// through the API refreshes the occupancy within a fraction of a second, so the big screen follows what
-/// happens. Every second it checkpoints the register's write-ahead log from a connection of its own, so no
-/// commit (a card read with its alert, a registration) pays for a checkpoint
-/// (``RegisterStore/deferCheckpoints(toPages:)``).
+/// happens. Every second it checkpoints the register's write-ahead log from a connection of its own once
+/// 4,096 pages have been committed since the last checkpoint, so no commit (a card read with its alert, a
+/// registration) pays for a checkpoint (``RegisterStore/deferCheckpoints(toPages:)``).
 final class MaintenanceService: Service, CustomStringConvertible, Sendable {
     let daemon: Daemon
     let interval: Duration
@@ -45,15 +45,17 @@ final class MaintenanceService: Service, CustomStringConvertible, Sendable {
         }
     }
 
-    /// The register's WAL checkpoints, every second, off the cooperative pool (they write and fsync the
-    /// database file). A failure is logged; the writer's own checkpoint past 10,000 pages is the safety net.
+    /// The register's WAL checkpoints: every second, when at least
+    /// ``RegisterStore/backgroundCheckpointPages`` have been committed since the last one, off the
+    /// cooperative pool (they write and fsync the database file). A failure is logged; the writer's own
+    /// checkpoint past 10,000 pages is the safety net.
     func checkpoints() async throws {
         let register = daemon.register
         var failing = false
         while !Task.isCancelled {
             try await Task.sleep(for: .seconds(1))
-            let result: Result<CheckpointResult, any Error> = await withCheckedContinuation { continuation in
-                DispatchQueue.global().async { continuation.resume(returning: Result { try register.checkpoint() }) }
+            let result: Result<CheckpointResult?, any Error> = await withCheckedContinuation { continuation in
+                DispatchQueue.global().async { continuation.resume(returning: Result { try register.checkpointIfNeeded() }) }
             }
             switch result {
             case .success:

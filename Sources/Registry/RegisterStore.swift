@@ -19,6 +19,8 @@ public final class RegisterStore: Sendable {
     let statisticsCache = StatisticsCache()
     /// The connection of ``checkpoint()``, opened on first use.
     let checkpointer = Mutex<DatabaseQueue?>(nil)
+    /// The size of the write-ahead log as the writer's last commit left it (``deferCheckpoints(toPages:)``).
+    let walMonitor = WALMonitor()
     static let logger = Logger(label: "renfang.registry")
 
     init(path: String, writer: DatabasePool, cipher: DataCipher, options: Options) {

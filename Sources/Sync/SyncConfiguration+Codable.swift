@@ -29,7 +29,7 @@ extension DestinationConfiguration {
     enum CodingKeys: String, CodingKey {
         case name, url, kinds, batchSize = "batch_size", inFlight = "in_flight", tls, proxy, connectTimeout = "connect_timeout"
         case requestTimeout = "request_timeout", bearerToken = "bearer_token", retry, idlePollInterval = "idle_poll_interval"
-        case inboxInterval = "inbox_interval", reconcileInterval = "reconcile_interval"
+        case inboxInterval = "inbox_interval", reconcileInterval = "reconcile_interval", linger
     }
 
     /// Decodes one destination; `name` and `url` are required.
@@ -50,7 +50,8 @@ extension DestinationConfiguration {
             retry: try c.decodeIfPresent(RetryPolicy.self, forKey: .retry) ?? d.retry,
             idlePollInterval: try c.decodeIfPresent(Double.self, forKey: .idlePollInterval) ?? d.idlePollInterval,
             inboxInterval: try c.decodeIfPresent(Double.self, forKey: .inboxInterval) ?? d.inboxInterval,
-            reconcileInterval: try c.decodeIfPresent(Double.self, forKey: .reconcileInterval) ?? d.reconcileInterval)
+            reconcileInterval: try c.decodeIfPresent(Double.self, forKey: .reconcileInterval) ?? d.reconcileInterval,
+            linger: try c.decodeIfPresent(Double.self, forKey: .linger) ?? d.linger)
     }
 }
 

@@ -102,8 +102,13 @@ public struct DestinationConfiguration: Sendable, Hashable, Codable {
     public var bearerToken: String?
     /// The retry schedule for transient failures.
     public var retry: RetryPolicy
-    /// Seconds between looks at an empty queue (commits also wake the uplink at once; default 5).
+    /// Seconds between looks at an empty queue (commits also wake the uplink; default 5).
     public var idlePollInterval: Double
+    /// Seconds the uplink waits after a commit woke it, or after it emptied the queue, before it reads the
+    /// next batch (default 0.02): the records committed meanwhile go in the same batch, and the uplink's
+    /// work (and the server's, on the same box in a demo) stays out of the way of the commit's own
+    /// consequences — the alert on the feed, the next registration. 0 sends at once.
+    public var linger: Double
     /// Seconds between inbox pulls (default 60; 0 disables the inbox).
     public var inboxInterval: Double
     /// Seconds between reconciliations (default 3600; 0 disables them).
@@ -114,7 +119,7 @@ public struct DestinationConfiguration: Sendable, Hashable, Codable {
         name: String, url: String, kinds: [String] = ["*"], batchSize: Int = 200, inFlight: Int = 2, tls: TLSConfiguration = TLSConfiguration(),
         proxy: String? = nil, connectTimeout: Double = 10, requestTimeout: Double = 60, bearerToken: String? = nil,
         retry: RetryPolicy = RetryPolicy(), idlePollInterval: Double = 5, inboxInterval: Double = 60,
-        reconcileInterval: Double = 3600
+        reconcileInterval: Double = 3600, linger: Double = 0.02
     ) {
         self.name = name
         self.url = url
@@ -130,6 +135,7 @@ public struct DestinationConfiguration: Sendable, Hashable, Codable {
         self.idlePollInterval = idlePollInterval
         self.inboxInterval = inboxInterval
         self.reconcileInterval = reconcileInterval
+        self.linger = linger
     }
 }
 

@@ -86,7 +86,10 @@ public final class Uplink: Service, Sendable {
             var idle = true
             if state.withLock({ $0.mayAttempt(at: clock()) }) {
                 do {
-                    if case .answered = try await sendBatches(maximumBatches: 50) { idle = false }
+                    // Sending on while batches are answered and more is pending; once the queue is empty,
+                    // waiting (for a commit and the linger) like an idle uplink.
+                    var drained = false
+                    if case .answered = try await sendBatches(maximumBatches: 50, drained: &drained), !drained { idle = false }
                 } catch is CancellationError {
                     return
                 } catch {
@@ -123,6 +126,9 @@ public final class Uplink: Service, Sendable {
                 try await Task.sleep(for: .seconds(wait))
             } else {
                 await signal.wait(after: generation, timeout: wait)
+                if destination.linger > 0, signal.generation != generation {
+                    try await Task.sleep(for: .seconds(destination.linger))
+                }
             }
         }
     }
@@ -164,6 +170,13 @@ public final class Uplink: Service, Sendable {
     /// Returns the last outcome.
     @discardableResult
     public func sendBatches(maximumBatches: Int = .max) async throws -> BatchOutcome {
+        var drained = false
+        return try await sendBatches(maximumBatches: maximumBatches, drained: &drained)
+    }
+
+    /// ``sendBatches(maximumBatches:)``; `drained` tells whether it stopped because nothing more was pending.
+    func sendBatches(maximumBatches: Int, drained: inout Bool) async throws -> BatchOutcome {
+        drained = false
         var inFlight: [Task<BatchOutcome, any Error>] = []
         var cursor: (priority: Int, seq: Int64)?
         var launched = 0
@@ -174,6 +187,7 @@ public final class Uplink: Service, Sendable {
             while !stop, inFlight.count < max(1, destination.inFlight), launched < maximumBatches {
                 guard let batch = try await build(after: cursor) else {
                     stop = true
+                    drained = true
                     break
                 }
                 cursor = batch.last

@@ -93,6 +93,7 @@ struct ConfigurationTests {
         #expect(destination.connectTimeout == 5 && destination.requestTimeout == 30)
         #expect(destination.retry == RetryPolicy(initialDelay: 2, maximumDelay: 120, multiplier: 3, jitter: 0.1, maximumRetryAfter: 600))
         #expect(destination.idlePollInterval == 2 && destination.inboxInterval == 0 && destination.reconcileInterval == 7200)
+        #expect(destination.linger == 0.05)
         #expect(c.sync.diskReserveBytes == 1 << 30 && c.sync.diskFloorBytes == 128 << 20)
         #expect(c.disk.reserveBytes == 1 << 30 && c.disk.floorBytes == 128 << 20)
 
@@ -183,7 +184,7 @@ struct ConfigurationFixture {
                    "client_key": "\(file("client.key"))", "pinned_public_key": "sha256//AAAA"},
            "proxy": "socks5h://proxy:1080", "bearer_token": "secret", "connect_timeout": 5, "request_timeout": 30,
            "retry": {"initial_delay": 2, "maximum_delay": 120, "multiplier": 3, "jitter": 0.1, "maximum_retry_after": 600},
-           "idle_poll_interval": 2, "inbox_interval": 0, "reconcile_interval": 7200}]}
+           "idle_poll_interval": 2, "inbox_interval": 0, "reconcile_interval": 7200, "linger": 0.05}]}
         """
     }
 

@@ -27,6 +27,52 @@ struct CheckpointTests {
         #expect(names.count == 6)
     }
 
+    @Test("the writer reports the log's size after each commit; the background checkpoint waits for its threshold")
+    func threshold() async throws {
+        let r = try await TestRegister.make()
+        defer { r.close() }
+        let s = r.store
+        try s.deferCheckpoints()
+        #expect(try s.checkpoint().checkpointed >= 0)  // start from a copied log
+        #expect(s.walPagesPending == 0)
+        _ = try await s.createBuilding(BuildingDraft(xiaoqu: r.xiaoquA.uuid, name: "门槛1号楼"), by: TestRegister.admin)
+        let afterOne = s.walPagesPending
+        #expect(afterOne > 0)
+        // Below the threshold: nothing copied, the frames stay pending.
+        #expect(try s.checkpointIfNeeded(minimumPages: afterOne + 1) == nil)
+        #expect(s.walPagesPending == afterOne)
+        _ = try await s.createBuilding(BuildingDraft(xiaoqu: r.xiaoquA.uuid, name: "门槛2号楼"), by: TestRegister.admin)
+        #expect(s.walPagesPending > afterOne)
+        // At the threshold: the whole log is copied, and nothing is pending any more.
+        let done = try #require(try s.checkpointIfNeeded(minimumPages: afterOne + 1))
+        #expect(done.checkpointed == done.walFrames)
+        #expect(s.walPagesPending == 0)
+        // The next commit starts the log again: what it wrote is pending, not less than nothing.
+        _ = try await s.createBuilding(BuildingDraft(xiaoqu: r.xiaoquA.uuid, name: "门槛3号楼"), by: TestRegister.admin)
+        #expect(s.walPagesPending > 0)
+        #expect(s.walPagesPending < done.walFrames + afterOne)
+    }
+
+    @Test("the safety net: past its threshold the writer checkpoints within the commit")
+    func safetyNet() async throws {
+        let r = try await TestRegister.make()
+        defer { r.close() }
+        let s = r.store
+        try s.deferCheckpoints(toPages: 30)
+        #expect(try s.automaticCheckpointPages() == 30)
+        _ = try s.checkpoint()  // the set-up's frames copied: the first commit below starts the log again
+        var largest = 0
+        for index in 0..<20 {
+            _ = try await s.createBuilding(BuildingDraft(xiaoqu: r.xiaoquA.uuid, name: "安全网\(index)号楼"), by: TestRegister.admin)
+            largest = max(largest, s.walPagesPending)
+        }
+        // Without a checkpoint by the writer the log would hold every frame of the 20 commits (about 160).
+        let log = try s.checkpoint()
+        #expect(largest >= 30)
+        #expect(largest < 30 + 40)
+        #expect(log.walFrames < 30 + 40)
+    }
+
     @Test("a checkpoint while a write transaction is open neither waits for it nor breaks it")
     func duringAWrite() async throws {
         let r = try await TestRegister.make()

@@ -67,6 +67,7 @@ final class FakeUpstream: UpstreamTransport, @unchecked Sendable {
     private var _mode: Mode = .normal
     private var _records: [String: (seq: Int64, kind: String, digest: String)] = [:]
     private var _received = 0
+    private var _batchSizes: [Int] = []
     var rejectKinds: Set<String> = []
     var inbox: [InboxMessage] = []
     var acknowledged: Int64 = 0
@@ -77,6 +78,8 @@ final class FakeUpstream: UpstreamTransport, @unchecked Sendable {
     }
     var records: [String: (seq: Int64, kind: String, digest: String)] { lock.withLock { _records } }
     var received: Int { lock.withLock { _received } }
+    /// Records per batch posted, in order.
+    var batchSizes: [Int] { lock.withLock { _batchSizes } }
 
     func perform(_ request: UpstreamRequest) async throws -> UpstreamResponse {
         try lock.withLock {
@@ -98,6 +101,7 @@ final class FakeUpstream: UpstreamTransport, @unchecked Sendable {
                     InboxPage(messages: page, next: page.last?.cursor ?? after, more: false)))
             }
             let batch = try JSONDecoder().decode(RecordBatch.self, from: request.body!)
+            _batchSizes.append(batch.records.count)
             var receipts: [Receipt] = []
             for record in batch.records {
                 _received += 1

@@ -120,6 +120,34 @@ struct UplinkTests {
         #expect(fake.records.count == 40)
     }
 
+    @Test("the commits made while the uplink lingers go in one batch; without the linger, the first goes alone")
+    func linger() async throws {
+        for linger in [0.5, 0] {
+            var configuration = SyncWorld.configuration()
+            configuration.destinations = configuration.destinations.map { var d = $0; d.linger = linger; return d }
+            let world = try await SyncWorld.make(configuration)
+            defer { world.close() }
+            let fake = FakeUpstream()
+            let uplink = world.uplink("province", fake)
+            let task = Task { try await uplink.run() }
+            try await Task.sleep(for: .milliseconds(100))  // idle: the queue was empty
+            let started = Date()
+            try await world.register(0..<5)  // 5 commits, 10 records for province
+            let registering = Date().timeIntervalSince(started)
+            let deadline = Date().addingTimeInterval(10)
+            while fake.records.count < 10, Date() < deadline { try await Task.sleep(for: .milliseconds(10)) }
+            task.cancel()
+            _ = try? await task.value
+            #expect(fake.records.count == 10)
+            if linger > 0 {
+                try #require(registering < linger, "the registrations took \(registering) s, longer than the linger")
+                #expect(fake.batchSizes == [10])
+            } else {
+                #expect(fake.batchSizes.count > 1 && fake.batchSizes.first! < 10, "\(fake.batchSizes)")
+            }
+        }
+    }
+
     @Test("inbox messages are stored before they are acknowledged, once each")
     func inbox() async throws {
         let world = try await SyncWorld.make()

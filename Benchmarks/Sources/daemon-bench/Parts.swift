@@ -21,6 +21,7 @@ final class BenchContext {
     func stack(_ name: String, _ stackOptions: Stack.Options = .init()) throws -> Stack {
         var stackOptions = stackOptions
         stackOptions.sync = options.sync
+        stackOptions.linger = options.linger
         return try Stack(name: name, root: root, repository: repository, binaries: binaries, options: stackOptions)
     }
 

@@ -87,6 +87,8 @@ final class Stack {
         var accounts = true
         /// The two upstream servers and the sync section (off: `--no-sync`, to see what the uplink costs).
         var sync = true
+        /// The uplinks' `linger`, when not renfangd's default.
+        var linger: Double?
     }
 
     let name: String
@@ -229,10 +231,10 @@ final class Stack {
               destinations:
                 - name: bureau
                   url: http://127.0.0.1:\(bureauPort)
-                  kinds: ["*"]
+                  kinds: ["*"]\(options.linger.map { "\n      linger: \($0)" } ?? "")
                 - name: province
                   url: http://127.0.0.1:\(provincePort)
-                  kinds: ["*"]
+                  kinds: ["*"]\(options.linger.map { "\n      linger: \($0)" } ?? "")
 
             """
         }

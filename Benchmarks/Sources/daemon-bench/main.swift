@@ -37,12 +37,14 @@ struct Options {
     var requests = 5000
     var listPeople = 500_000
     var sync = true
+    /// The uplinks' `linger` (seconds); nil: renfangd's default.
+    var linger: Double?
     var settle = 60.0
 }
 
 let usage = """
     usage: daemon-bench [--only latency|http|memory|startup]… [--runs N] [--keep DIR] [--bin DIR]
-                        [--clients N] [--pace R] [--seconds S] [--requests N] [--list-people N] [--settle S] [--no-sync]
+                        [--clients N] [--pace R] [--seconds S] [--requests N] [--list-people N] [--settle S] [--no-sync] [--linger S]
       --only PART    run only this part (repeat, or a comma list)
       --runs N       placements (latency, default 200) and starts (startup, default 10)
       --keep DIR     set the stacks up in DIR and keep them (logs, configurations, databases)
@@ -55,6 +57,7 @@ let usage = """
       --list-people N  people of the big watchlist, two records each (default 500000 → 1,000,000 records)
       --settle S     before each part, wait up to S seconds (default 60) for the 1-minute load to fall below 1.5
       --no-sync      no upstream servers and no sync section (to see what the uplink costs; not the production setup)
+      --linger S     the uplinks' sync.destinations[].linger (default: renfangd's, 0.02 s), to compare
     """
 
 var options = Options()
@@ -79,6 +82,7 @@ while let argument = argumentList.next() {
     case "--requests": options.requests = Int(value()) ?? options.requests
     case "--list-people": options.listPeople = Int(value()) ?? options.listPeople
     case "--no-sync": options.sync = false
+    case "--linger": options.linger = Double(value())
     case "--settle": options.settle = Double(value()) ?? options.settle
     case "-h", "--help":
         print(usage)
